@@ -1,0 +1,102 @@
+"""The app's core service: raw message in, call log and handlers updated, views told.
+
+It owns no browser object; the clock, storage and views are injected, so the
+whole message path runs under CPython in tests.
+
+    app = PhoneApp(CallLog(MemoryStorage()), Registry(), clock=time.time)
+    app.receive('{"event": "ringing", "properties": {"call_uuid": "c1"}}')
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostics
+from .events import PhoneEvent, Rejection, excerpt, parse
+from .handlers import Registry
+from .log import CallLog, Change
+
+View = Callable[[PhoneEvent, Change], None]
+
+RECORDING_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One accepted message, as the phone sent it, and when (seconds since the epoch)."""
+
+    at: float
+    message: str
+
+
+class PhoneApp:
+    """Validates each message once, steps its call, persists it, then runs views and handlers."""
+
+    def __init__(
+        self,
+        log: CallLog,
+        registry: Registry,
+        *,
+        clock: Callable[[], float],
+        diagnostics: Diagnostics | None = None,
+    ) -> None:
+        self.log = log
+        self.registry = registry
+        self.clock = clock
+        self.diagnostics = diagnostics or Diagnostics()
+        self.views: list[View] = []
+        self.recording: deque[Recorded] | None = None
+        self.accepted = 0
+
+    def receive(self, raw: object) -> Change | None:
+        """Handle one message from the phone. Never raises because of the message."""
+        now = self.clock()
+        result = parse(raw)
+        if isinstance(result, Rejection):
+            self.diagnostics.add("rejected", result.reason, result.excerpt, at=now)
+            return None
+        self.accepted += 1
+        if self.recording is not None:
+            self.recording.append(Recorded(now, raw if isinstance(raw, str) else result.to_json()))
+        try:
+            change = self.log.apply(result, now)
+        except Exception as error:  # noqa: BLE001 - storage failure must not lose the page
+            self.diagnostics.add("storage", f"could not save: {type(error).__name__}: {error}", at=now)
+            return None
+        if change.pruned:
+            self.diagnostics.add("storage", f"pruned {len(change.pruned)} oldest call(s) to make room", at=now)
+        for view in self.views:
+            view(result, change)
+        if change.changed:
+            for failure in self.registry.dispatch(result, change.call):
+                self.diagnostics.add("handler_error", f"{failure.handler} on {failure.event}: {failure.error}", at=now)
+        return change
+
+    def ignore(self, reason: str, raw: object) -> None:
+        """Count a message the firewall turned away (wrong origin or sender)."""
+        text = raw if isinstance(raw, str) else repr(raw)
+        self.diagnostics.add("ignored", reason, excerpt(text), at=self.clock())
+
+    # ------------------------------------------------------------ recording for replay
+
+    def start_recording(self) -> None:
+        if self.recording is None:
+            self.recording = deque(maxlen=RECORDING_LIMIT)
+
+    def stop_recording(self) -> None:
+        self.recording = None
+
+    def recording_json(self) -> str:
+        items = list(self.recording or ())
+        start = items[0].at if items else 0.0
+        return json.dumps(
+            {
+                "format": "cloudtalk-recording",
+                "version": 1,
+                "messages": [{"offset_ms": round((r.at - start) * 1000), "data": r.message} for r in items],
+            },
+            indent=1,
+        )

@@ -1,0 +1,44 @@
+"""Where the phone lives and which partner id it gets: shared by both interpreters.
+
+This module runs under MicroPython (the boot script) as well as CPython and
+Pyodide, so it uses no typing, no regex and no third-party imports.
+
+    partner, error = resolve_partner("my crm!", stored=None, default="mycrm")
+    assert partner == "mycrm" and error
+"""
+
+PHONE_ORIGIN = "https://phone.cloudtalk.io"
+SIMULATOR_PATH = "simulator/index.html"
+SETTINGS_KEY = "cloudtalk:settings"
+PARTNER_MAX = 64
+_PARTNER_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+
+
+def valid_partner(value):
+    """1-64 characters of [A-Za-z0-9_-]."""
+    if not isinstance(value, str) or not 1 <= len(value) <= PARTNER_MAX:
+        return False
+    for ch in value:
+        if ch not in _PARTNER_CHARS:
+            return False
+    return True
+
+
+def resolve_partner(query, stored, default):
+    """(partner, error or None): the URL's ?partner= wins, then Settings, then the default."""
+    if query is not None:
+        if valid_partner(query):
+            return query, None
+        fallback = stored if valid_partner(stored) else default
+        shown = query if len(query) <= 80 else query[:80] + "…"
+        return fallback, "Ignored ?partner=" + repr(shown) + ": use 1-64 letters, digits, _ or -. Using " + repr(fallback) + "."
+    if valid_partner(stored):
+        return stored, None
+    return default, None
+
+
+def phone_src(partner, simulator=False):
+    """The iframe's src: the real phone, or the same-origin simulator."""
+    if simulator:
+        return SIMULATOR_PATH + "?partner=" + partner
+    return PHONE_ORIGIN + "/?partner=" + partner

@@ -1,0 +1,136 @@
+"""The stored form of a call (a versioned JSON schema) and the storage interface.
+
+Each call is one record under its own key, so saving an event writes one small
+value no matter how long the history is.
+
+    storage = MemoryStorage()
+    storage.set(call_key("c1"), encode(call))
+    assert decode(storage.get(call_key("c1"))) == call
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from .calls import Call, Direction, State, Step
+from .events import Contact
+
+SCHEMA_VERSION = 1
+NAMESPACE = "cloudtalk"
+
+
+def call_prefix(version: int = SCHEMA_VERSION) -> str:
+    # The version is part of the key, so records of two schemas never mix.
+    return f"{NAMESPACE}:v{version}:call:"
+
+
+def call_key(uuid: str, version: int = SCHEMA_VERSION) -> str:
+    return call_prefix(version) + uuid
+
+
+BACKUP_PREFIX = f"{NAMESPACE}:backup:"
+
+
+class StorageFull(Exception):
+    """The backend refused a write for lack of space (QuotaExceededError)."""
+
+
+class Storage(Protocol):
+    """What the call log needs from a key-value store; the browser injects localStorage."""
+
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> None: ...  # raises StorageFull
+    def delete(self, key: str) -> None: ...
+    def items(self, prefix: str) -> Iterable[tuple[str, str]]: ...
+
+
+class MemoryStorage:
+    """A dict-backed Storage for tests, with an optional quota in characters."""
+
+    def __init__(self, quota_chars: int | None = None) -> None:
+        self.data: dict[str, str] = {}
+        self.quota_chars = quota_chars
+        self.writes = 0
+
+    def get(self, key: str) -> str | None:
+        return self.data.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        if self.quota_chars is not None:
+            used = sum(len(k) + len(v) for k, v in self.data.items() if k != key)
+            if used + len(key) + len(value) > self.quota_chars:
+                raise StorageFull(key)
+        self.data[key] = value
+        self.writes += 1
+
+    def delete(self, key: str) -> None:
+        self.data.pop(key, None)
+
+    def items(self, prefix: str) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.data.items() if k.startswith(prefix)]
+
+
+def to_record(call: Call) -> dict[str, Any]:
+    """The schema-1 record of a call: plain JSON types, stable field names."""
+    return {
+        "uuid": call.uuid,
+        "state": call.state.value,
+        "direction": call.direction.value,
+        "external_number": call.external_number,
+        "internal_number": call.internal_number,
+        "contact": call.contact.model_dump(mode="json") if call.contact else None,
+        "steps": [[s.event, s.at] for s in call.steps],
+        "answered_at": call.answered_at,
+        "hangup_at": call.hangup_at,
+        "ended_at": call.ended_at,
+    }
+
+
+def from_record(record: dict[str, Any]) -> Call:
+    """The call a schema-1 record describes; raises ValueError/KeyError/TypeError if malformed."""
+    steps = tuple(Step(str(event), float(at)) for event, at in record["steps"])
+    if not steps:
+        raise ValueError("a call has at least one step")
+    contact = record.get("contact")
+
+    def number(name: str) -> float | None:
+        value = record.get(name)
+        return None if value is None else float(value)
+
+    return Call(
+        uuid=str(record["uuid"]),
+        state=State(record["state"]),
+        direction=Direction(record["direction"]),
+        external_number=record.get("external_number"),
+        internal_number=record.get("internal_number"),
+        contact=Contact.model_validate(contact) if contact is not None else None,
+        steps=steps,
+        answered_at=number("answered_at"),
+        hangup_at=number("hangup_at"),
+        ended_at=number("ended_at"),
+    )
+
+
+def encode(call: Call) -> str:
+    return json.dumps(to_record(call), separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(text: str) -> Call:
+    record = json.loads(text)
+    if not isinstance(record, dict):
+        raise ValueError("a record is a JSON object")
+    return from_record(record)
+
+
+# Migration hook: MIGRATIONS[n] turns a schema-n record into a schema-(n+1) record.
+# When schema 2 arrives, add MIGRATIONS[1] and bump SCHEMA_VERSION; the log moves
+# v1 keys to v2 keys on load.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrate(record: dict[str, Any], from_version: int) -> dict[str, Any]:
+    for version in range(from_version, SCHEMA_VERSION):
+        record = MIGRATIONS[version](record)
+    return record
