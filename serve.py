@@ -29,6 +29,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent
 VENDOR = ROOT / "vendor"
@@ -280,7 +281,7 @@ def fetch_wheel(pin: WheelPin, into: Path) -> Path:
     if pin.pyodide_platform:
         platform, version, implementation, abi = PYODIDE_PLATFORM
         command += ["--platform", platform, "--python-version", version, "--implementation", implementation, "--abi", abi]
-    _run(command + [pin.requirement], f"fetch {pin.requirement}")
+    _run([*command, pin.requirement], f"fetch {pin.requirement}")
     wheel = into / pin.file_name
     if not wheel.exists():
         raise SetupError(f"pip did not produce {pin.file_name} for {pin.requirement}")
@@ -355,8 +356,8 @@ INCOMPRESSIBLE = {".zip", ".whl", ".png", ".ico"}
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with exact MIME types, gzip for compressible assets, and revalidation."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
-    _gzip_cache: dict[tuple[str, float], bytes] = {}
+    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+    _gzip_cache: ClassVar[dict[tuple[str, float], bytes]] = {}
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         if os.environ.get("SERVE_QUIET") != "1":

@@ -10,18 +10,18 @@ State changes are a reduction over events; rendering only reads the result.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 from .events import Contact, PhoneEvent
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     INBOUND = "inbound"
     OUTBOUND = "outbound"
     UNKNOWN = "unknown"
 
 
-class State(str, Enum):
+class State(StrEnum):
     PENDING = "pending"  # only contact data seen so far
     RINGING = "ringing"
     DIALING = "dialing"
@@ -48,7 +48,7 @@ STATE_LABELS = {
 LIVE_STATES = frozenset({State.PENDING, State.RINGING, State.DIALING, State.ON_CALL, State.ENDING})
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     ANSWERED = "Answered"
     MISSED = "Missed"
     DECLINED = "Declined"
@@ -58,7 +58,7 @@ class Outcome(str, Enum):
     UNKNOWN = "Unknown"  # first seen at its very end: direction and answer unknown
 
 
-class HungUpBy(str, Enum):
+class HungUpBy(StrEnum):
     YOU = "you"
     THEY = "they"
 

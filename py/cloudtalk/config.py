@@ -18,10 +18,7 @@ def valid_partner(value):
     """1-64 characters of [A-Za-z0-9_-]."""
     if not isinstance(value, str) or not 1 <= len(value) <= PARTNER_MAX:
         return False
-    for ch in value:
-        if ch not in _PARTNER_CHARS:
-            return False
-    return True
+    return all(ch in _PARTNER_CHARS for ch in value)
 
 
 def resolve_partner(query, stored, default):

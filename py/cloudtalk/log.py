@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from . import persist
 from .calls import Call, mark_stale, step
 from .events import PhoneEvent
-from .persist import Storage, StorageFull
+from .persist import Storage, StorageFullError
 
 DEFAULT_CAP = 5000
 
@@ -134,7 +135,7 @@ class CallLog:
             try:
                 self.storage.set(persist.call_key(call.uuid), text)
                 return pruned
-            except StorageFull:
+            except StorageFullError:
                 if len(self._calls) <= 1:
                     raise
                 pruned += self._prune(max(1, len(self._calls) // 10), keep=call.uuid)
@@ -178,10 +179,8 @@ class CallLog:
 
     def _set_aside(self, key: str, text: str, report: LoadReport, error: Exception) -> None:
         backup = persist.BACKUP_PREFIX + key
-        try:
+        with contextlib.suppress(StorageFullError):  # better to lose the unreadable copy than to block the app
             self.storage.set(backup, text)
-        except StorageFull:
-            pass  # better to lose the unreadable copy than to block the app
         self.storage.delete(key)
         report.set_aside.append(key)
 
@@ -204,13 +203,15 @@ CSV_COLUMNS = (
 
 
 def _iso(ts: float) -> str:
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).isoformat(timespec="seconds")
+    return datetime.datetime.fromtimestamp(ts, datetime.UTC).isoformat(timespec="seconds")
 
 
 def _cell(value: object) -> str:
     """Text a spreadsheet will not run as a formula (phone numbers like +44 stay as they are)."""
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in "+-" and not text[1:2].isdigit() and text[1:2] != " "):
+    if not text:
+        return text
+    if text[0] in "=@\t\r" or (text[0] in "+-" and not text[1:2].isdigit() and text[1:2] != " "):
         return "'" + text
     return text
 
@@ -227,8 +228,8 @@ def call_row(call: Call) -> dict[str, object]:
         "state": call.state.label,
         "outcome": outcome.value if outcome else None,
         "hung_up_by": hung.value if hung else None,
-        "ring_seconds": None if call.ring_seconds is None else round(call.ring_seconds, 1),
-        "talk_seconds": None if call.talk_seconds is None else round(call.talk_seconds, 1),
+        "ring_seconds": None if call.ring_seconds is None else round(float(call.ring_seconds), 1),
+        "talk_seconds": None if call.talk_seconds is None else round(float(call.talk_seconds), 1),
         "call_uuid": call.uuid,
     }
 

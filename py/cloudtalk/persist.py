@@ -21,19 +21,19 @@ SCHEMA_VERSION = 1
 NAMESPACE = "cloudtalk"
 
 
-def call_prefix(version: int = SCHEMA_VERSION) -> str:
+def call_prefix(version: int | None = None) -> str:
     # The version is part of the key, so records of two schemas never mix.
-    return f"{NAMESPACE}:v{version}:call:"
+    return f"{NAMESPACE}:v{version or SCHEMA_VERSION}:call:"
 
 
-def call_key(uuid: str, version: int = SCHEMA_VERSION) -> str:
+def call_key(uuid: str, version: int | None = None) -> str:
     return call_prefix(version) + uuid
 
 
 BACKUP_PREFIX = f"{NAMESPACE}:backup:"
 
 
-class StorageFull(Exception):
+class StorageFullError(Exception):
     """The backend refused a write for lack of space (QuotaExceededError)."""
 
 
@@ -41,7 +41,7 @@ class Storage(Protocol):
     """What the call log needs from a key-value store; the browser injects localStorage."""
 
     def get(self, key: str) -> str | None: ...
-    def set(self, key: str, value: str) -> None: ...  # raises StorageFull
+    def set(self, key: str, value: str) -> None: ...  # raises StorageFullError
     def delete(self, key: str) -> None: ...
     def items(self, prefix: str) -> Iterable[tuple[str, str]]: ...
 
@@ -61,7 +61,7 @@ class MemoryStorage:
         if self.quota_chars is not None:
             used = sum(len(k) + len(v) for k, v in self.data.items() if k != key)
             if used + len(key) + len(value) > self.quota_chars:
-                raise StorageFull(key)
+                raise StorageFullError(key)
         self.data[key] = value
         self.writes += 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cloudtalk.calls import Call, Direction, HungUpBy, Outcome, State, mark_stale, step
 
 from .messages import event

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from cloudtalk.events import (
     EVENT_NAMES,
     MAX_MESSAGE_BYTES,

@@ -1,0 +1,56 @@
+"""Partner id rules and the phone URL, shared with the MicroPython boot script."""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudtalk import config
+from cloudtalk.persist import MemoryStorage
+from cloudtalk.settings import Settings
+
+
+@pytest.mark.parametrize("value", ["mycrm", "a", "A-b_9", "x" * 64])
+def test_valid_partner_ids(value):
+    assert config.valid_partner(value)
+
+
+@pytest.mark.parametrize("value", ["", "x" * 65, "my crm", "crm/../x", "<b>", "é", None, 5])
+def test_invalid_partner_ids(value):
+    assert not config.valid_partner(value)
+
+
+def test_the_url_parameter_wins_over_settings_and_default():
+    assert config.resolve_partner("fromurl", "stored", "default") == ("fromurl", None)
+    assert config.resolve_partner(None, "stored", "default") == ("stored", None)
+    assert config.resolve_partner(None, None, "default") == ("default", None)
+
+
+def test_a_bad_url_parameter_falls_back_with_a_visible_error():
+    partner, error = config.resolve_partner("bad id!", "stored", "default")
+    assert partner == "stored"
+    assert "Ignored ?partner=" in error and "'stored'" in error
+
+
+def test_phone_src_for_the_real_phone_and_the_simulator():
+    assert config.phone_src("mycrm") == "https://phone.cloudtalk.io/?partner=mycrm"
+    assert config.phone_src("mycrm", simulator=True) == "simulator/index.html?partner=mycrm"
+
+
+def test_settings_round_trip_and_survive_bad_stored_fields():
+    storage = MemoryStorage()
+    settings = Settings.load(storage, default_partner="acme")
+    assert settings.partner == "acme" and settings.show_contact_on_ring
+    settings.desktop_notifications = True
+    settings.save(storage)
+    assert Settings.load(storage, default_partner="x").desktop_notifications is True
+    storage.set(config.SETTINGS_KEY, '{"partner": "bad id!", "desktop_notifications": true}')
+    recovered = Settings.load(storage, default_partner="acme")
+    assert recovered.partner == "acme" and recovered.desktop_notifications is True
+    storage.set(config.SETTINGS_KEY, "{{{")
+    assert Settings.load(storage, default_partner="acme").partner == "acme"
+
+
+def test_settings_reject_a_bad_partner_on_assignment():
+    settings = Settings()
+    with pytest.raises(ValueError):
+        settings.partner = "no spaces"

@@ -1,0 +1,90 @@
+"""The @on registry: registration, table dispatch, isolation of failures, early misuse errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudtalk.calls import step
+from cloudtalk.events import Ended, Ringing
+from cloudtalk.handlers import HandlerError, Registry
+
+from .messages import event
+
+
+def test_handlers_run_in_registration_order_with_the_event_and_the_call():
+    registry = Registry()
+    seen = []
+
+    @registry.on("ringing")
+    def first(ev, call):
+        seen.append(("first", ev.name, call.uuid))
+
+    @registry.on(Ringing, Ended)
+    def second(ev, call):
+        seen.append(("second", ev.name, call.state.value))
+
+    ringing = event("ringing", "c1")
+    registry.dispatch(ringing, step(None, ringing, at=0))
+    ended = event("ended", "c1")
+    registry.dispatch(ended, step(None, ended, at=1))
+    assert seen == [("first", "ringing", "c1"), ("second", "ringing", "ringing"), ("second", "ended", "ended")]
+
+
+def test_the_decorator_returns_the_function_unchanged():
+    registry = Registry()
+
+    def handler(ev, call):
+        return None
+
+    assert registry.on("hangup")(handler) is handler
+
+
+def test_a_failing_handler_is_isolated_and_recorded():
+    registry = Registry()
+    ran = []
+
+    @registry.on("ringing")
+    def broken(ev, call):
+        raise RuntimeError("CRM down")
+
+    @registry.on("ringing")
+    def fine(ev, call):
+        ran.append(call.uuid)
+
+    ringing = event("ringing", "c9")
+    failures = registry.dispatch(ringing, step(None, ringing, at=0))
+    assert ran == ["c9"]
+    assert [(f.handler, f.event, f.error) for f in failures] == [
+        ("test_a_failing_handler_is_isolated_and_recorded.<locals>.broken", "ringing", "RuntimeError: CRM down")
+    ]
+    assert "CRM down" in failures[0].traceback
+    assert registry.failures == failures
+
+
+@pytest.mark.parametrize("bad", ["ring", "RINGING", "", 42, str, object])
+def test_an_unknown_event_fails_when_the_decorator_runs(bad):
+    with pytest.raises(HandlerError):
+        Registry().on(bad)
+
+
+def test_a_handler_with_the_wrong_signature_fails_at_registration():
+    with pytest.raises(HandlerError, match="two arguments"):
+
+        @Registry().on("ended")
+        def only_one(ev):
+            pass
+
+
+def test_on_needs_at_least_one_event():
+    with pytest.raises(HandlerError):
+        Registry().on()
+
+
+def test_remove_unregisters_a_handler():
+    registry = Registry()
+    calls = []
+    handler = registry.on("ended")(lambda ev, call: calls.append(1))
+    registry.remove(handler)
+    ended = event("ended")
+    registry.dispatch(ended, step(None, ended, at=0))
+    assert calls == [] and registry.handlers_for("ended") == ()

@@ -1,0 +1,187 @@
+"""The call log: ordering, active call, persistence per call, cap, migration, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from cloudtalk import persist
+from cloudtalk.calls import Outcome, State
+from cloudtalk.log import CallLog, export_csv, export_json
+from cloudtalk.persist import MemoryStorage
+
+from .messages import event
+
+
+def test_calls_are_kept_newest_first_and_the_active_call_is_the_newest_live_one():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a"), at=1)
+    log.apply(event("ended", "a"), at=2)
+    log.apply(event("dialing", "b"), at=3)
+    log.apply(event("ringing", "c"), at=4)
+    assert [c.uuid for c in log.newest_first()] == ["c", "b", "a"]
+    assert log.active().uuid == "c"
+    log.apply(event("ended", "c"), at=5)
+    assert log.active().uuid == "b"
+    log.apply(event("ended", "b"), at=6)
+    assert log.active() is None
+
+
+def test_latest_contact_prefers_the_active_call_then_the_newest_with_a_contact():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a", contact={"name": "Ann"}), at=1)
+    log.apply(event("ended", "a"), at=2)
+    log.apply(event("ringing", "b"), at=3)
+    assert log.latest_contact().uuid == "b"
+    log.apply(event("ended", "b"), at=4)
+    assert log.latest_contact().uuid == "a"
+
+
+def test_saving_an_event_writes_exactly_one_record():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    for i in range(50):
+        log.apply(event("ringing", f"c{i}"), at=i)
+    before = storage.writes
+    log.apply(event("ended", "c7"), at=100)
+    assert storage.writes == before + 1
+    assert persist.decode(storage.get(persist.call_key("c7"))).state is State.ENDED
+
+
+def test_a_duplicate_event_writes_nothing():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    log.apply(event("ringing"), at=1)
+    before = storage.writes
+    change = log.apply(event("ringing"), at=2)
+    assert not change.changed and storage.writes == before
+
+
+def test_the_log_reloads_from_storage_in_start_order():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    for i, uuid in enumerate(["x", "y", "z"]):
+        log.apply(event("ringing", uuid, contact={"name": uuid.upper(), "tags": ["t"]}), at=10 + i)
+    log.apply(event("calling", "y"), at=20)
+    again = CallLog(storage)
+    report = again.load()
+    assert report.loaded == 3 and report.notice is None
+    assert [c.uuid for c in again.newest_first()] == ["z", "y", "x"]
+    assert again.get("y") == log.get("y")
+    assert again.active().uuid == "z"
+
+
+def test_history_is_capped_and_pruning_is_reported():
+    storage = MemoryStorage()
+    log = CallLog(storage, cap=3)
+    pruned = []
+    for i in range(5):
+        pruned += log.apply(event("ringing", f"c{i}"), at=i).pruned
+    assert pruned == ["c0", "c1"]
+    assert [c.uuid for c in log.newest_first()] == ["c4", "c3", "c2"]
+    assert storage.get(persist.call_key("c0")) is None
+    assert log.pruned_total == 2
+
+
+def test_a_full_store_prunes_the_oldest_calls_instead_of_failing():
+    storage = MemoryStorage(quota_chars=3000)
+    log = CallLog(storage)
+    pruned = []
+    for i in range(40):
+        pruned += log.apply(event("ringing", f"call-{i:03}"), at=i).pruned
+    assert pruned, "the quota should have forced pruning"
+    assert log.get("call-039") is not None
+    assert all(storage.get(persist.call_key(c.uuid)) for c in log.newest_first())
+    reloaded = CallLog(storage)
+    reloaded.load()
+    assert len(reloaded) == len(log)
+
+
+def test_unreadable_records_are_set_aside_under_a_backup_key_and_the_rest_load():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    log.apply(event("ringing", "good"), at=1)
+    storage.set(persist.call_key("bad1"), "{not json")
+    storage.set(persist.call_key("bad2"), json.dumps({"uuid": "bad2", "state": "weird", "steps": [["ringing", 1]]}))
+    storage.set(persist.call_key("bad3"), json.dumps([1, 2]))
+    again = CallLog(storage)
+    report = again.load()
+    assert [c.uuid for c in again.newest_first()] == ["good"]
+    assert len(report.set_aside) == 3
+    assert storage.get(persist.BACKUP_PREFIX + persist.call_key("bad1")) == "{not json"
+    assert storage.get(persist.call_key("bad1")) is None
+    assert "set aside" in report.notice
+
+
+def test_older_schemas_go_through_the_migration_hook(monkeypatch):
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    log.apply(event("ringing", "old"), at=1)
+    v1 = storage.get(persist.call_key("old"))
+
+    def v1_to_v2(record):
+        return {**record, "direction": "outbound"}
+
+    monkeypatch.setattr(persist, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(persist.MIGRATIONS, 1, v1_to_v2)
+    storage.data = {persist.call_key("old", version=1): v1}
+    migrated = CallLog(storage)
+    report = migrated.load()
+    assert report.migrated == 1
+    assert migrated.get("old").direction.value == "outbound"
+    assert storage.get(persist.call_key("old", version=1)) is None
+    assert storage.get(persist.call_key("old", version=2)) is not None
+
+
+def test_stale_sweep_marks_quiet_live_calls_and_persists_them():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    log.apply(event("ringing", "a"), at=0)
+    log.apply(event("ringing", "b"), at=100)
+    marked = log.sweep_stale(now=130, after_seconds=60)
+    assert [c.uuid for c in marked] == ["a"]
+    assert log.get("a").outcome is Outcome.STALE
+    assert persist.decode(storage.get(persist.call_key("a"))).state is State.STALE
+    assert log.active().uuid == "b"
+
+
+def test_clear_removes_every_stored_call():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    log.apply(event("ringing", "a"), at=0)
+    storage.set("cloudtalk:settings", "{}")
+    log.clear()
+    assert len(log) == 0 and list(storage.data) == ["cloudtalk:settings"]
+
+
+def test_csv_export_has_one_row_per_call_and_defuses_formulas():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a", contact={"name": "=HYPERLINK(\"x\")", "company": "Co"}), at=0)
+    log.apply(event("calling", "a"), at=5)
+    log.apply(event("ended", "a"), at=65)
+    log.apply(event("dialing", "b"), at=100)
+    rows = list(csv.DictReader(io.StringIO(export_csv(list(log.newest_first())))))
+    assert [r["call_uuid"] for r in rows] == ["b", "a"]
+    a = rows[1]
+    assert a["name"] == "'=HYPERLINK(\"x\")"
+    assert a["number"] == "+44 20 3868 0167"
+    assert (a["outcome"], a["hung_up_by"], a["ring_seconds"], a["talk_seconds"]) == ("Answered", "they", "5.0", "60.0")
+    assert a["started_at"] == "1970-01-01T00:00:00+00:00"
+    assert rows[0]["state"] == "Dialing" and rows[0]["outcome"] == ""
+
+
+def test_json_export_carries_the_schema_and_every_record():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a"), at=0)
+    document = json.loads(export_json(list(log.newest_first()), exported_at=10))
+    assert document["schema"] == persist.SCHEMA_VERSION
+    assert document["calls"][0]["uuid"] == "a"
+    assert persist.from_record(document["calls"][0]) == log.get("a")
+
+
+def test_cap_must_be_positive():
+    with pytest.raises(ValueError):
+        CallLog(MemoryStorage(), cap=0)
