@@ -75,8 +75,11 @@ class PhoneApp:
                 self.diagnostics.add("handler_error", f"{failure.handler} on {failure.event}: {failure.error}", at=now)
         return change
 
-    def ignore(self, reason: str, raw: object) -> None:
-        """Count a message the firewall turned away (wrong origin or sender)."""
+    def ignore(self, reason: str, raw: object, *, keep: bool = True) -> None:
+        """Count a message the firewall turned away (wrong origin or sender); `keep` logs it too."""
+        if not keep:
+            self.diagnostics.count("ignored")
+            return
         text = raw if isinstance(raw, str) else repr(raw)
         self.diagnostics.add("ignored", reason, excerpt(text), at=self.clock())
 

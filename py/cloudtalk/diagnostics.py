@@ -39,5 +39,9 @@ class Diagnostics:
         self.counts[kind] += 1
         return entry
 
+    def count(self, kind: str) -> None:
+        """Count without keeping an entry (e.g. ignored messages when logging them is off)."""
+        self.counts[kind] += 1
+
     def newest_first(self) -> list[Entry]:
         return list(reversed(self.entries))

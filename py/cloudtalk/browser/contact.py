@@ -1,0 +1,82 @@
+"""The contact card: who is on the line (or was), with safe links into the CRM.
+
+    card = ContactCard(by_id("contact-card"), partner="mycrm")
+    card.show(call)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..calls import Call
+from .dom import clear, el, safe_url
+
+
+def _link(text: str, href: str, **attrs: str) -> Any:
+    return el("a", text, href=href, **attrs)
+
+
+class ContactCard:
+    def __init__(self, root: Any, partner: str) -> None:
+        self.root = root
+        self.partner = partner
+        self.shown_uuid: str | None = None
+        self.show(None)
+
+    def show(self, call: Call | None) -> None:
+        clear(self.root)
+        self.shown_uuid = call.uuid if call else None
+        if call is None:
+            self.root.append(el("p", "No call yet. The caller's details appear here when the phone rings.", class_="muted"))
+            return
+        contact = call.contact
+        self.root.dataset.uuid = call.uuid
+        header = el("div", None, class_="card-head")
+        header.append(el("h2", call.display_name, class_="contact-name"))
+        status = call.outcome.value if call.outcome else call.state.label
+        header.append(el("span", status, class_=f"badge state-{call.state.value}"))
+        self.root.append(header)
+        if contact and contact.company:
+            self.root.append(el("p", contact.company, class_="company"))
+
+        numbers = list(contact.contact_numbers) if contact else []
+        if call.external_number and call.external_number not in numbers:
+            numbers.insert(0, call.external_number)
+        facts = el("dl", None, class_="facts")
+        if numbers:
+            facts.append(el("dt", "Phone"))
+            dd = el("dd")
+            for number in numbers:
+                dd.append(_link(number, "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")))
+            facts.append(dd)
+        if contact and contact.contact_emails:
+            facts.append(el("dt", "E-mail"))
+            dd = el("dd")
+            for address in contact.contact_emails:
+                dd.append(_link(address, "mailto:" + address))
+            facts.append(dd)
+        self.root.append(facts)
+
+        if contact and contact.tags:
+            tags = el("ul", None, class_="chips", aria_label="Tags")
+            for tag in contact.tags:
+                tags.append(el("li", tag, class_="chip"))
+            self.root.append(tags)
+
+        links = el("div", None, class_="links")
+        for entry in contact.external_urls if contact else []:
+            href = safe_url(entry.external_url)
+            if href is None:
+                continue
+            system = entry.external_system or "link"
+            prominent = entry.external_system == self.partner
+            text = f"Open in {system}" if prominent else system
+            link = _link(text, href, target="_blank", rel="noopener noreferrer", class_="button primary" if prominent else "button")
+            if prominent:
+                links.prepend(link)
+            else:
+                links.append(link)
+        if links.childElementCount:
+            self.root.append(links)
+        if contact is None or not contact.name:
+            self.root.append(el("p", "This number is not in your contacts.", class_="muted"))

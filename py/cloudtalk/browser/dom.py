@@ -1,0 +1,76 @@
+"""Small DOM helpers. Payload text only ever enters the DOM as text, never as HTML.
+
+    item = el("li", "John Doe", class_="call")
+    by_id("timeline").prepend(item)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import js
+from pyodide.ffi import create_proxy
+
+SAFE_SCHEMES = ("http:", "https:")
+
+# Proxies handed to the browser for the page's lifetime; kept so they are never collected.
+_KEPT: list[Any] = []
+
+
+def by_id(element_id: str) -> Any:
+    return js.document.getElementById(element_id)
+
+
+def el(tag: str, text: str | None = None, *children: Any, class_: str | None = None, **attrs: str) -> Any:
+    """An element with text set through textContent and attributes set one by one."""
+    node = js.document.createElement(tag)
+    if class_:
+        node.className = class_
+    if text is not None:
+        node.textContent = text
+    for name, value in attrs.items():
+        node.setAttribute(name.rstrip("_").replace("_", "-"), value)
+    for child in children:
+        if child is not None:
+            node.append(child)
+    return node
+
+
+def clear(node: Any) -> None:
+    node.replaceChildren()
+
+
+def listen(target: Any, event: str, handler: Any) -> Any:
+    """addEventListener with a proxy kept alive for the page's lifetime (listeners are set up once)."""
+    proxy = create_proxy(handler)
+    _KEPT.append(proxy)
+    target.addEventListener(event, proxy)
+    return proxy
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if the browser parses it as http(s), else None (no javascript:, data:, vbscript:)."""
+    if not url:
+        return None
+    try:
+        parsed = js.URL.new(url)
+    except Exception:  # noqa: BLE001 - an unparsable URL is simply not linked
+        return None
+    return str(parsed.href) if parsed.protocol in SAFE_SCHEMES else None
+
+
+def local_time(ts: float) -> str:
+    return str(js.Date.new(ts * 1000).toLocaleString())
+
+
+def local_clock(ts: float) -> str:
+    return str(js.Date.new(ts * 1000).toLocaleTimeString())
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    total = round(seconds)
+    minutes, secs = divmod(total, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"

@@ -1,0 +1,93 @@
+"""The phone dock and the hand-over from the boot script's message queue.
+
+The boot script (py/boot.py, MicroPython) already created the iframe and runs
+the firewall. `take_over()` drains what it queued, in order, and from then on
+receives each accepted message directly, all in one synchronous step, so no
+message is lost or handled twice.
+
+    dock = PhoneDock.attach()
+    dock.take_over(app.receive, app.ignore)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import js
+from pyodide.ffi import JsProxy, create_proxy
+
+from .dom import by_id, listen
+
+
+async def wait_for_boot(timeout: float = 30.0) -> Any:
+    """The boot script's handle (`window.cloudtalkBoot`), once it exists."""
+    waited = 0.0
+    while getattr(js.window, "cloudtalkBoot", None) is None:
+        if waited >= timeout:
+            raise RuntimeError("the phone boot script did not start (py/boot.py)")
+        await asyncio.sleep(0.02)
+        waited += 0.02
+    return js.window.cloudtalkBoot
+
+
+def as_raw(data: Any) -> object:
+    """A posted value as the core's parse() takes it: JS objects become their JSON text."""
+    if isinstance(data, JsProxy):
+        try:
+            text = js.JSON.stringify(data)
+        except Exception as error:  # noqa: BLE001 - cyclic or BigInt values: reject with the reason
+            return f"<unserialisable object: {error}>"
+        return text if isinstance(text, str) else None
+    return data
+
+
+class PhoneDock:
+    """The docked phone: minimise/maximise, and the message hand-over."""
+
+    def __init__(self, boot: Any) -> None:
+        self.boot = boot
+        self.iframe = boot.iframe
+        self.dock = by_id("dock")
+        self.toggle = by_id("dock-toggle")
+        self.state_label = by_id("dock-state")
+        self._proxies: list[Any] = []
+        listen(self.toggle, "click", lambda _e: self.set_minimised(not self.minimised))
+
+    @property
+    def minimised(self) -> bool:
+        return bool(self.dock.classList.contains("minimised"))
+
+    def set_minimised(self, minimised: bool) -> None:
+        # Only a class changes: the iframe stays where it is, so the phone never reloads.
+        self.dock.classList.toggle("minimised", minimised)
+        self.toggle.textContent = "Maximise" if minimised else "Minimise"
+        self.toggle.setAttribute("aria-expanded", "false" if minimised else "true")
+
+    def show_state(self, text: str) -> None:
+        self.state_label.textContent = text
+
+    def take_over(self, receive: Callable[[Any], Any], ignore: Callable[[str, Any], Any]) -> int:
+        """Handle every queued message in order, then receive directly. Returns how many were queued."""
+        for item in self.boot.ignored:
+            ignore(str(item[0]), str(item[1]))
+        self.boot.ignored.length = 0
+
+        queued = self.boot.queue
+        count = int(queued.length)
+        for index in range(count):
+            receive(as_raw(queued[index]))
+        queued.length = 0
+
+        def on_message(data: Any) -> None:
+            receive(as_raw(data))
+
+        def on_ignored(reason: Any, excerpt: Any) -> None:
+            ignore(str(reason), str(excerpt))
+
+        sink, ignored_sink = create_proxy(on_message), create_proxy(on_ignored)
+        self._proxies += [sink, ignored_sink]  # held for the page's lifetime
+        self.boot.sink = sink
+        self.boot.ignoredSink = ignored_sink
+        return count

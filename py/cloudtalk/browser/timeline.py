@@ -1,0 +1,181 @@
+"""The call timeline: newest first, one keyed <li> per call, paged, searchable.
+
+Only the changed call's item is rebuilt on an event, so the cost per event does
+not grow with the history.
+
+    timeline = Timeline(log, on_select=card.show)
+    timeline.update(change.call)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..calls import Call, Direction
+from ..log import CallLog
+from .dom import by_id, clear, duration, el, listen, local_clock, local_time
+
+PAGE = 50
+ARROWS = {Direction.INBOUND: "↙ Inbound", Direction.OUTBOUND: "↗ Outbound", Direction.UNKNOWN: "• Call"}
+
+
+def matches(call: Call, query: str, outcome: str) -> bool:
+    if outcome == "live" and not call.is_live:
+        return False
+    if outcome and outcome != "live" and (call.outcome is None or call.outcome.value != outcome):
+        return False
+    if not query:
+        return True
+    haystack = " ".join(
+        filter(None, [call.display_name, call.number, call.contact.company if call.contact else None])
+    ).lower()
+    digits = "".join(ch for ch in query if ch.isdigit())
+    return query.lower() in haystack or (bool(digits) and digits in "".join(ch for ch in call.number if ch.isdigit()))
+
+
+class Timeline:
+    def __init__(self, log: CallLog, on_select: Callable[[Call], None]) -> None:
+        self.log = log
+        self.on_select = on_select
+        self.root = by_id("timeline")
+        self.empty = by_id("timeline-empty")
+        self.more = by_id("timeline-more")
+        self.count = by_id("timeline-count")
+        self.search = by_id("search")
+        self.filter = by_id("outcome-filter")
+        self.items: dict[str, Any] = {}
+        self.limit = PAGE
+        self.query = ""
+        self.outcome = ""
+        listen(self.more, "click", lambda _e: self.show_more())
+        listen(self.search, "input", lambda _e: self._refilter())
+        listen(self.filter, "change", lambda _e: self._refilter())
+        listen(self.root, "click", self._clicked)
+
+    # ------------------------------------------------------------ rendering
+
+    def render_all(self) -> None:
+        clear(self.root)
+        self.items.clear()
+        shown = 0
+        total = 0
+        for call in self.log.newest_first():
+            if not matches(call, self.query, self.outcome):
+                continue
+            total += 1
+            if shown < self.limit:
+                item = self._item(call)
+                self.items[call.uuid] = item
+                self.root.append(item)
+                shown += 1
+        self._footer(shown, total)
+
+    def update(self, call: Call) -> None:
+        """Re-render one call: replace its item, or put a new call on top."""
+        old = self.items.get(call.uuid)
+        visible = matches(call, self.query, self.outcome)
+        if old is not None:
+            if visible:
+                new = self._item(call, expanded=bool(old.querySelector("details[open]")))
+                self.items[call.uuid] = new
+                old.replaceWith(new)
+            else:
+                old.remove()
+                del self.items[call.uuid]
+        elif visible:
+            item = self._item(call)
+            self.items[call.uuid] = item
+            self.root.prepend(item)
+            if len(self.items) > self.limit:  # keep the page the same size: drop the oldest shown item
+                last = self.root.lastElementChild
+                self.items.pop(str(last.dataset.uuid), None)
+                last.remove()
+        self.empty.hidden = bool(self.items)
+        self.count.textContent = self._count_text(len(self.log))
+
+    def remove_pruned(self, uuids: tuple[str, ...]) -> None:
+        for uuid in uuids:
+            item = self.items.pop(uuid, None)
+            if item is not None:
+                item.remove()
+
+    def select(self, uuid: str | None) -> None:
+        for item in self.root.querySelectorAll("li.call.selected"):
+            item.classList.remove("selected")
+        if uuid and uuid in self.items:
+            self.items[uuid].classList.add("selected")
+
+    def show_more(self) -> None:
+        self.limit += PAGE
+        self.render_all()
+
+    def _refilter(self) -> None:
+        self.query = str(self.search.value).strip()
+        self.outcome = str(self.filter.value)
+        self.limit = PAGE
+        self.render_all()
+
+    def _footer(self, shown: int, total: int) -> None:
+        self.more.hidden = shown >= total
+        self.more.textContent = f"Show more ({total - shown} older)"
+        self.empty.hidden = total > 0
+        filtered = bool(self.query or self.outcome)
+        self.count.textContent = f"{total} matching" if filtered else self._count_text(total)
+
+    @staticmethod
+    def _count_text(total: int) -> str:
+        return f"{total} call{'s' if total != 1 else ''}"
+
+    def _clicked(self, event: Any) -> None:
+        button = event.target.closest("button.call-open")
+        if button is None:
+            return
+        call = self.log.get(str(button.dataset.uuid))
+        if call is not None:
+            self.select(call.uuid)
+            self.on_select(call)
+
+    def _item(self, call: Call, expanded: bool = False) -> Any:
+        outcome = call.outcome
+        item = el("li", None, class_="call", data_uuid=call.uuid, data_state=call.state.value)
+        if outcome:
+            item.dataset.outcome = outcome.value
+        head = el("div", None, class_="call-head")
+        head.append(el("span", ARROWS[call.direction], class_=f"direction dir-{call.direction.value}"))
+        who = el("button", None, class_="call-open", type="button", data_uuid=call.uuid)
+        who.append(el("span", call.display_name, class_="who"))
+        who.append(el("span", call.number, class_="number"))
+        head.append(who)
+        status = el("span", None, class_="status")
+        if call.is_live or not outcome:
+            status.append(el("span", call.state.label, class_=f"badge state-{call.state.value}"))
+        if outcome:
+            status.append(el("span", outcome.value, class_=f"badge outcome-{outcome.name.lower()}"))
+        if call.hung_up_by:
+            status.append(el("span", f"{call.hung_up_by.value} hung up", class_="muted small"))
+        head.append(status)
+        item.append(head)
+
+        meta = el("div", None, class_="call-meta muted")
+        meta.append(el("time", local_time(call.started_at), datetime=_iso(call.started_at)))
+        meta.append(el("span", f"Ring {duration(call.ring_seconds)}"))
+        meta.append(el("span", f"Talk {duration(call.talk_seconds)}"))
+        item.append(meta)
+
+        details = el("details", None, class_="steps")
+        if expanded:
+            details.setAttribute("open", "")
+        details.append(el("summary", f"{len(call.steps)} step{'s' if len(call.steps) != 1 else ''}"))
+        steps = el("ol")
+        for s in call.steps:
+            steps.append(el("li", f"{local_clock(s.at)} · {s.event.replace('_', ' ')}"))
+        details.append(steps)
+        item.append(details)
+        return item
+
+
+def _iso(ts: float) -> str:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).isoformat()

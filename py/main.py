@@ -1,0 +1,178 @@
+"""Entry point (Pyodide): build the app from its parts, take over the phone, go live.
+
+The boot script (py/boot.py) has already put the phone on screen and queued its
+messages; this wires storage, the call log, the views and the handlers, then
+drains the queue and sets `data-ready`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import integrations  # noqa: F401 - registers the integrator's @on handlers
+import js
+from cloudtalk.app import PhoneApp
+from cloudtalk.browser.alerts import Alerts
+from cloudtalk.browser.contact import ContactCard
+from cloudtalk.browser.dom import by_id, listen
+from cloudtalk.browser.panels import DiagnosticsPanel, SettingsPanel, download, stamp
+from cloudtalk.browser.phone import PhoneDock, wait_for_boot
+from cloudtalk.browser.router import Router
+from cloudtalk.browser.storage import LocalStorage
+from cloudtalk.browser.timeline import Timeline
+from cloudtalk.calls import State
+from cloudtalk.events import PhoneEvent
+from cloudtalk.handlers import registry
+from cloudtalk.log import CallLog, Change, export_csv, export_json
+from cloudtalk.settings import Settings
+from pyodide.ffi import create_proxy
+
+STALE_SWEEP_MS = 30_000
+
+
+def show_notice(text: str) -> None:
+    by_id("notice-text").textContent = text
+    by_id("notice").hidden = False
+
+
+def app_config() -> dict[str, Any]:
+    try:
+        value = json.loads(str(by_id("app-config").textContent))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+async def main() -> None:
+    boot = await wait_for_boot()
+    storage = LocalStorage()
+    settings = Settings.load(storage, default_partner=str(app_config().get("partner", "mycrm")))
+    log = CallLog(storage)
+    report = log.load()
+    app = PhoneApp(log, registry, clock=time.time)
+    if settings.record_session:
+        app.start_recording()
+
+    dock = PhoneDock(boot)
+    router = Router(default="calls")
+    card = ContactCard(by_id("contact-card"), partner=str(boot.partner))
+    alerts = Alerts(settings)
+
+    def select(call: Any) -> None:
+        card.show(call)
+        router.go("contact")
+
+    timeline = Timeline(log, on_select=select)
+
+    def download_recording() -> None:
+        if app.recording is None:
+            show_notice("Recording is off. Turn on 'Record this session's messages' in Settings, then make calls.")
+            return
+        download(f"cloudtalk-recording-{stamp()}.json", app.recording_json(), "application/json")
+
+    diagnostics = DiagnosticsPanel(app.diagnostics, download_recording)
+    router.on_change.append(lambda name: setattr(diagnostics, "visible", name == "diagnostics") or diagnostics.render())
+
+    def settings_saved(old: Settings, new: Settings) -> None:
+        alerts.settings = new
+        if new.record_session:
+            app.start_recording()
+        else:
+            app.stop_recording()
+        if (old.partner, old.phone) != (new.partner, new.phone):
+            if log.active() is not None:
+                show_notice("The new phone settings apply after the current call: reload the page then.")
+            else:
+                url = js.URL.new(js.window.location.href)
+                url.searchParams.delete("partner")
+                url.searchParams.delete("phone")
+                js.window.location.assign(url.href)
+
+    SettingsPanel(settings, storage, on_saved=settings_saved)
+
+    def history_buttons() -> None:
+        empty = len(log) == 0
+        for name in ("export-csv", "export-json", "clear-history"):
+            by_id(name).disabled = empty
+
+    def on_event(event: PhoneEvent, change: Change) -> None:
+        call = change.call
+        timeline.remove_pruned(change.pruned)
+        if not change.changed:
+            return
+        timeline.update(call)
+        previous_state = change.previous.state if change.previous else None
+        starts_ringing = call.state is State.RINGING and previous_state is not State.RINGING
+        if starts_ringing:
+            card.show(call)
+            timeline.select(call.uuid)
+            if alerts.settings.show_contact_on_ring:
+                router.go("contact")
+            if alerts.settings.maximise_on_ring:
+                dock.set_minimised(False)
+        elif card.shown_uuid in (None, call.uuid) or (call.is_live and card.shown_uuid != call.uuid and previous_state is None):
+            card.show(call)
+        alerts.call_changed(call, previous_state, log.active())
+        active = log.active()
+        dock.show_state(f"· {active.state.label}" if active else "")
+        history_buttons()
+        detail = js.JSON.parse(event.to_json())
+        init = js.Object.new()
+        init.detail = detail
+        js.window.dispatchEvent(js.CustomEvent.new(f"cloudtalk:{event.name}", init))
+
+    app.views.append(on_event)
+
+    def receive(raw: Any) -> None:
+        app.receive(raw)
+        diagnostics.changed()
+
+    def ignore(reason: str, excerpt: str) -> None:
+        app.ignore(reason, excerpt, keep=alerts.settings.log_ignored_messages)
+        diagnostics.changed()
+
+    listen(by_id("export-csv"), "click", lambda _e: download(f"cloudtalk-calls-{stamp()}.csv", export_csv(list(log.newest_first())), "text/csv"))
+    listen(
+        by_id("export-json"),
+        "click",
+        lambda _e: download(f"cloudtalk-calls-{stamp()}.json", export_json(list(log.newest_first()), time.time()), "application/json"),
+    )
+    confirm = by_id("confirm-clear")
+    listen(by_id("clear-history"), "click", lambda _e: confirm.showModal())
+
+    def confirmed(_e: Any) -> None:
+        if confirm.returnValue == "clear":
+            log.clear()
+            timeline.render_all()
+            card.show(None)
+            history_buttons()
+            alerts.announce("Call history cleared")
+
+    listen(confirm, "close", confirmed)
+    listen(by_id("notice-close"), "click", lambda _e: setattr(by_id("notice"), "hidden", True))
+
+    def sweep(*_: Any) -> None:
+        for call in log.sweep_stale(time.time(), alerts.settings.stale_after_minutes * 60):
+            timeline.update(call)
+
+    js.window.setInterval(create_proxy(sweep), STALE_SWEEP_MS)
+
+    timeline.render_all()
+    card.show(log.latest_contact())
+    history_buttons()
+    router.sync()
+    if report.notice:
+        show_notice(report.notice)
+    sweep()
+
+    # Go live: everything the phone sent while Python booted is handled now, in order.
+    dock.take_over(receive, ignore)
+    boot.ready = True
+    by_id("boot").hidden = True
+    js.document.body.dataset.ready = "true"
+    js.window.performance.mark("app-ready")
+
+
+await main()  # noqa: F704, PLE1142 - PyScript runs this module with top-level await
