@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import js
-from pyodide.ffi import JsException
+from pyodide.ffi import JsException, jsnull
 
 from ..persist import StorageFullError
 
@@ -19,7 +19,7 @@ class LocalStorage:
 
     def get(self, key: str) -> str | None:
         value = self._store.getItem(key)
-        return None if value is None else str(value)
+        return None if value is None or value is jsnull else str(value)
 
     def set(self, key: str, value: str) -> None:
         try:

@@ -129,7 +129,7 @@ class Timeline:
 
     def _clicked(self, event: Any) -> None:
         button = event.target.closest("button.call-open")
-        if button is None:
+        if not button:  # closest() gives JS null (falsy) off the buttons
             return
         call = self.log.get(str(button.dataset.uuid))
         if call is not None:

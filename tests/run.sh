@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: Chromium, a virtual environment, the
+# vendored runtime, then ruff, pytest (CPython + Chromium) and the core tests in Pyodide.
+#   bash tests/run.sh [pytest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  step "Installing Chromium from Debian's packages"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+step "Python test environment (.venv)"
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+
+step "Runtime (vendor/), fetched with npm and pip and checked against sha256 pins"
+.venv/bin/python serve.py prepare
+if [ ! -f vendor/test-wheels/.done ] || ! cmp -s tests/pyodide/requirements.txt vendor/test-wheels/.done; then
+  rm -rf vendor/test-wheels
+  .venv/bin/python -m pip download -q --disable-pip-version-check --only-binary=:all: --no-deps \
+    --platform any --python-version 3.14 --implementation py --abi none \
+    -d vendor/test-wheels -r tests/pyodide/requirements.txt
+  cp tests/pyodide/requirements.txt vendor/test-wheels/.done
+fi
+
+step "ruff check"
+.venv/bin/ruff check .
+
+step "Core tests inside Pyodide (Python 3.14, WebAssembly, Node.js)"
+node tests/pyodide/run_unit.mjs
+
+step "pytest: core (CPython), serve.py, end-to-end in Chromium"
+.venv/bin/python -m pytest "$@"
