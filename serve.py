@@ -435,7 +435,7 @@ def build(dest: Path) -> None:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "stamp.json")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "stamp.json", "test-wheels")
     for name in SITE_FILES:
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, dest / name)

@@ -8,11 +8,10 @@ It also drives the boot progress bar from PyScript's `py:progress` events.
 
 import json
 
+import config  # py/cloudtalk/config.py, shared with the app
 import js
 from pyscript import document, window
 from pyscript.ffi import create_proxy
-
-import config  # py/cloudtalk/config.py, shared with the app
 
 EXCERPT = 200
 
@@ -38,7 +37,7 @@ def show_notice(text):
 app_config = read_json(document.getElementById("app-config").textContent)
 try:
     stored = read_json(window.localStorage.getItem(config.SETTINGS_KEY))
-except Exception:  # storage blocked (privacy mode): settings just are not remembered
+except Exception:  # noqa: BLE001 - storage blocked (privacy mode): settings just are not remembered
     stored = {}
 default_partner = app_config.get("partner", "mycrm")
 if not config.valid_partner(default_partner):
@@ -76,7 +75,7 @@ if simulator:
     document.getElementById("simulator-badge").hidden = False
 
 
-same_window = getattr(js.Object, "is")  # noqa: B009 - `is` is a keyword in Python
+same_window = getattr(js.Object, "is")
 
 
 def describe(data):
@@ -107,7 +106,14 @@ window.addEventListener("message", create_proxy(on_message))
 
 # ---------------------------------------------------------------- progress bar
 
-STEPS = {"Loading Pyodide": 25, "Loaded Pyodide": 60, "Loading packages": 65, "Loaded packages": 85, "Loading files": 88, "Loaded files": 92}
+STEPS = {
+    "Loading Pyodide": 25,
+    "Loaded Pyodide": 60,
+    "Loading packages": 65,
+    "Loaded packages": 85,
+    "Loading files": 88,
+    "Loaded files": 92,
+}
 bar = document.getElementById("boot-progress")
 label = document.getElementById("boot-text")
 bar.value = 15

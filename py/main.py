@@ -13,6 +13,8 @@ from typing import Any
 
 import integrations  # noqa: F401 - registers the integrator's @on handlers
 import js
+from pyodide.ffi import create_proxy
+
 from cloudtalk.app import PhoneApp
 from cloudtalk.browser.alerts import Alerts
 from cloudtalk.browser.contact import ContactCard
@@ -27,7 +29,6 @@ from cloudtalk.events import PhoneEvent
 from cloudtalk.handlers import registry
 from cloudtalk.log import CallLog, Change, export_csv, export_json
 from cloudtalk.settings import Settings
-from pyodide.ffi import create_proxy
 
 STALE_SWEEP_MS = 30_000
 
@@ -97,9 +98,16 @@ async def main() -> None:
         for name in ("export-csv", "export-json", "clear-history"):
             by_id(name).disabled = empty
 
+    def redispatch(event: PhoneEvent) -> None:
+        # For host JavaScript: every accepted event, as validated JSON.
+        init = js.Object.new()
+        init.detail = js.JSON.parse(event.to_json())
+        js.window.dispatchEvent(js.CustomEvent.new(f"cloudtalk:{event.name}", init))
+
     def on_event(event: PhoneEvent, change: Change) -> None:
         call = change.call
         timeline.remove_pruned(change.pruned)
+        redispatch(event)
         if not change.changed:
             return
         timeline.update(call)
@@ -118,10 +126,6 @@ async def main() -> None:
         active = log.active()
         dock.show_state(f"· {active.state.label}" if active else "")
         history_buttons()
-        detail = js.JSON.parse(event.to_json())
-        init = js.Object.new()
-        init.detail = detail
-        js.window.dispatchEvent(js.CustomEvent.new(f"cloudtalk:{event.name}", init))
 
     app.views.append(on_event)
 
@@ -133,12 +137,15 @@ async def main() -> None:
         app.ignore(reason, excerpt, keep=alerts.settings.log_ignored_messages)
         diagnostics.changed()
 
-    listen(by_id("export-csv"), "click", lambda _e: download(f"cloudtalk-calls-{stamp()}.csv", export_csv(list(log.newest_first())), "text/csv"))
-    listen(
-        by_id("export-json"),
-        "click",
-        lambda _e: download(f"cloudtalk-calls-{stamp()}.json", export_json(list(log.newest_first()), time.time()), "application/json"),
-    )
+    def export(kind: str) -> None:
+        calls = list(log.newest_first())
+        if kind == "csv":
+            download(f"cloudtalk-calls-{stamp()}.csv", export_csv(calls), "text/csv")
+        else:
+            download(f"cloudtalk-calls-{stamp()}.json", export_json(calls, time.time()), "application/json")
+
+    listen(by_id("export-csv"), "click", lambda _e: export("csv"))
+    listen(by_id("export-json"), "click", lambda _e: export("json"))
     confirm = by_id("confirm-clear")
     listen(by_id("clear-history"), "click", lambda _e: confirm.showModal())
 
@@ -175,4 +182,4 @@ async def main() -> None:
     js.window.performance.mark("app-ready")
 
 
-await main()  # noqa: F704, PLE1142 - PyScript runs this module with top-level await
+await main()  # noqa: F704 - PyScript runs this module with top-level await

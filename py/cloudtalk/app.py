@@ -63,7 +63,7 @@ class PhoneApp:
             self.recording.append(Recorded(now, raw if isinstance(raw, str) else result.to_json()))
         try:
             change = self.log.apply(result, now)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a storage failure must not lose the page
             self.diagnostics.add("storage", f"could not save: {type(error).__name__}: {error}", at=now)
             return None
         if change.pruned:

@@ -95,7 +95,7 @@ class Registry:
         for handler in self._table[event.name]:
             try:
                 handler(event, call)
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - isolation is the point
                 failure = HandlerFailure(
                     handler=getattr(handler, "__qualname__", repr(handler)),
                     event=event.name,

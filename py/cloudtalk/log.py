@@ -202,7 +202,7 @@ CSV_COLUMNS = (
 )
 
 
-def _iso(ts: float) -> str:
+def iso_utc(ts: float) -> str:
     return datetime.datetime.fromtimestamp(ts, datetime.UTC).isoformat(timespec="seconds")
 
 
@@ -220,7 +220,7 @@ def call_row(call: Call) -> dict[str, object]:
     outcome = call.outcome
     hung = call.hung_up_by
     return {
-        "started_at": _iso(call.started_at),
+        "started_at": iso_utc(call.started_at),
         "direction": call.direction.value,
         "number": call.number,
         "name": call.contact.name if call.contact else None,
@@ -247,7 +247,7 @@ def export_csv(calls: list[Call]) -> str:
 def export_json(calls: list[Call], exported_at: float) -> str:
     document = {
         "schema": persist.SCHEMA_VERSION,
-        "exported_at": _iso(exported_at),
+        "exported_at": iso_utc(exported_at),
         "calls": [{**persist.to_record(c), "summary": call_row(c)} for c in calls],
     }
     return json.dumps(document, indent=2, ensure_ascii=False)

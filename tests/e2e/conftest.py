@@ -101,6 +101,7 @@ class App:
         self.phone = phone
         self.errors: list[str] = []
         self.requests: list[str] = []
+        self.allowed_origins: tuple[str, ...] = ()  # tests that route a hostile origin on purpose
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda request: self.requests.append(request.url))
 
@@ -136,7 +137,8 @@ class App:
         return self.page.locator(f'ol[aria-label="Call timeline"] li.call[data-uuid="{uuid}"]')
 
     def external_requests(self) -> list[str]:
-        return [u for u in self.requests if not u.startswith((self.base, PHONE_ORIGIN, "data:", "blob:"))]
+        allowed = (self.base, PHONE_ORIGIN, "data:", "blob:", *self.allowed_origins)
+        return [u for u in self.requests if not u.startswith(allowed)]
 
 
 @pytest.fixture
@@ -157,6 +159,7 @@ def app(context: BrowserContext, site: str, phone: FakePhone) -> Iterator[App]:
     app = App(context.new_page(), site, phone)
     yield app
     assert app.errors == [], f"uncaught page errors: {app.errors}"
+    assert app.external_requests() == [], "the app must request nothing outside its origin and the phone"
 
 
 def shot(page: Page, name: str) -> Path:

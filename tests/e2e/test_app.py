@@ -155,11 +155,11 @@ def test_exports_contain_every_call(app: App):
     app.page.goto(app.base + "/#/calls")
     with app.page.expect_download() as download:
         app.page.click("#export-csv")
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path()).read())))
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
     assert [(r["call_uuid"], r["outcome"], r["name"]) for r in rows] == [("exp-2", "", ""), ("exp-1", "Answered", "Exported")]
     with app.page.expect_download() as download:
         app.page.click("#export-json")
-    document = json.loads(open(download.value.path()).read())
+    document = json.loads(download.value.path().read_text())
     assert [c["uuid"] for c in document["calls"]] == ["exp-2", "exp-1"]
     assert document["calls"][1]["summary"]["hung_up_by"] == "they"
 

@@ -71,7 +71,8 @@ class ContactCard:
             system = entry.external_system or "link"
             prominent = entry.external_system == self.partner
             text = f"Open in {system}" if prominent else system
-            link = _link(text, href, target="_blank", rel="noopener noreferrer", class_="button primary" if prominent else "button")
+            style = "button primary" if prominent else "button"
+            link = _link(text, href, target="_blank", rel="noopener noreferrer", class_=style)
             if prominent:
                 links.prepend(link)
             else:

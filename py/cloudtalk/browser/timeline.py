@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..calls import Call, Direction
-from ..log import CallLog
+from ..log import CallLog, iso_utc
 from .dom import by_id, clear, duration, el, listen, local_clock, local_time
 
 PAGE = 50
@@ -158,7 +158,7 @@ class Timeline:
         item.append(head)
 
         meta = el("div", None, class_="call-meta muted")
-        meta.append(el("time", local_time(call.started_at), datetime=_iso(call.started_at)))
+        meta.append(el("time", local_time(call.started_at), datetime=iso_utc(call.started_at)))
         meta.append(el("span", f"Ring {duration(call.ring_seconds)}"))
         meta.append(el("span", f"Talk {duration(call.talk_seconds)}"))
         item.append(meta)
@@ -174,8 +174,3 @@ class Timeline:
         item.append(details)
         return item
 
-
-def _iso(ts: float) -> str:
-    import datetime
-
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).isoformat()

@@ -1,0 +1,90 @@
+"""The message firewall and hostile payloads: only the phone iframe's window, from the phone origin."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import App, FakePhone
+
+RINGING = json.dumps({"event": "ringing", "properties": {"call_uuid": "intruder", "external_number": "+1"}})
+XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script><svg onload="window.__pwned=1">'
+
+
+def diagnostics(app: App) -> list[str]:
+    app.page.goto(app.base + "/#/diagnostics")
+    return app.page.locator("#diagnostics li").all_inner_texts()
+
+
+def test_messages_from_the_page_itself_and_another_origin_are_ignored_and_logged(app: App, context):
+    context.route("https://evil.example/**", FakePhone())
+    app.allowed_origins = ("https://evil.example",)
+    app.open()
+    app.page.evaluate("(m) => window.postMessage(m, '*')", RINGING)
+    app.page.evaluate(
+        "() => new Promise((done) => { const f = document.createElement('iframe'); f.id = 'evil';"
+        " f.src = 'https://evil.example/'; f.onload = done; document.body.append(f); })"
+    )
+    app.page.frame_locator("#evil").locator("body").wait_for()
+    evil = app.page.locator("#evil").element_handle().content_frame()
+    evil.evaluate("(m) => window.send(m)", RINGING)
+    # a second frame on the phone's own origin is still not the phone
+    app.page.evaluate(
+        "() => new Promise((done) => { const f = document.createElement('iframe'); f.id = 'twin';"
+        " f.src = 'https://phone.cloudtalk.io/?twin=1'; f.onload = done; document.body.append(f); })"
+    )
+    twin = app.page.locator("#twin").element_handle().content_frame()
+    twin.evaluate("(m) => window.send(m)", RINGING)
+    app.settle()
+    assert app.item("intruder").count() == 0
+    entries = diagnostics(app)
+    assert len(entries) == 3
+    joined = "\n".join(entries)
+    assert f"origin {app.base} is not the phone's" in joined
+    assert "origin https://evil.example is not the phone's" in joined
+    assert "sender is not the phone iframe" in joined
+
+
+def test_hostile_payloads_are_rejected_with_reasons_and_nothing_runs(app: App):
+    app.open("/#/calls")
+    bad = [
+        "not json", "", "[]", "42", "null", '{"event": "nope", "properties": {"call_uuid": "x"}}',
+        '{"properties": {"call_uuid": "x"}}', '{"event": "ringing", "properties": {"call_uuid": 5}}',
+        "[" * 50_000 + "]" * 50_000, "x" * 1_000_000,
+    ]
+    for raw in bad:
+        app.send(raw)
+    # valid, with prototype-polluting keys: accepted as plain data, pollutes nothing
+    app.send('{"event": "ringing", "properties": {"call_uuid": "p", "__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}}')
+    for value in [None, 7, {"event": "ringing"}, [1, 2]]:
+        app.send_raw(value)
+    hostile_contact = {
+        "name": XSS, "company": XSS + "\u202e\u200b", "tags": [XSS], "contact_emails": [XSS], "contact_numbers": [XSS],
+        "external_urls": [
+            {"external_system": "mycrm", "external_url": "javascript:window.__pwned=1"},
+            {"external_system": "data", "external_url": "data:text/html,<script>alert(1)</script>"},
+            {"external_system": "vb", "external_url": "vbscript:msgbox(1)"},
+            {"external_system": "ok", "external_url": "https://example.com/crm/1"},
+        ],
+    }
+    app.call("ringing", "xss-1", external_number=XSS, contact=hostile_contact)
+    app.settle()
+    assert app.page.evaluate("window.__pwned") is None
+    assert app.page.evaluate("({}).polluted") is None
+    hrefs = app.page.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:", "vbscript:"))]
+    card = app.page.get_by_role("region", name="Contact card")
+    assert card.get_by_role("link", name="ok").get_attribute("href") == "https://example.com/crm/1"
+    assert card.locator("img, script, svg").count() == 0
+    entries = diagnostics(app)
+    assert len(entries) == len(bad) + 4  # the hostile-but-valid calls are accepted, as text
+    joined = "\n".join(entries)
+    for reason in ["not JSON", "empty message", "not a JSON object", "unknown event 'nope'", "no 'event' field",
+                   "properties.call_uuid: input should be a valid string", "too large"]:
+        assert reason in joined, reason
+    # a valid call afterwards is shown correctly
+    app.page.goto(app.base + "/#/calls")
+    app.call("ringing", "after-1", contact={"name": "Still Works"})
+    app.call("ended", "after-1")
+    app.settle()
+    app.page.goto(app.base + "/#/calls")
+    assert app.item("after-1").get_attribute("data-outcome") == "Missed"
