@@ -129,9 +129,13 @@ async def main() -> None:
 
     app.views.append(on_event)
 
+    timings = getattr(js.window, "cloudtalkTimings", None)  # set by bench/run.py only
+
     def receive(raw: Any) -> None:
         app.receive(raw)
         diagnostics.changed()
+        if timings is not None:
+            timings.push(js.performance.now() - boot.receivedAt)
 
     def ignore(reason: str, excerpt: str) -> None:
         app.ignore(reason, excerpt, keep=alerts.settings.log_ignored_messages)

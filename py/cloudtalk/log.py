@@ -11,6 +11,7 @@ import contextlib
 import csv
 import datetime
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -141,7 +142,9 @@ class CallLog:
                 pruned += self._prune(max(1, len(self._calls) // 10), keep=call.uuid)
 
     def _prune(self, count: int, keep: str | None = None) -> tuple[str, ...]:
-        victims = [u for u in self._calls if u != keep][: max(0, count)]
+        if count <= 0:
+            return ()
+        victims = list(itertools.islice((u for u in self._calls if u != keep), count))
         for uuid in victims:
             del self._calls[uuid]
             self._live.discard(uuid)

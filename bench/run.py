@@ -1,0 +1,242 @@
+"""The benchmark: the app's boot and per-event costs as ratios against the runtime's own floors.
+
+    .venv/bin/python bench/run.py [--runs 3]
+
+It builds floor pages from the project's own vendored runtime (bare PyScript+Pyodide,
+the same plus pydantic, and PyScript's MicroPython), serves them next to the app with
+serve.py, and measures everything in one run with Debian's Chromium, cold (fresh
+context) and warm (reload), interleaved. It writes bench/results.md and
+bench/results.json. It never fails on a number: it is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.e2e.conftest import CHROMIUM_ARGS, PHONE_ORIGIN, FakePhone, free_port, start_server, stop_server  # noqa: E402
+
+FLOORS = ROOT / "bench" / "runs" / "floors"
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<script type="module" src="/vendor/pyscript/core.js"></script></head><body>
+<script type="{kind}" config='{config}'>
+{code}
+from pyscript import window, document
+window.performance.mark("floor-done")
+document.body.dataset.done = "true"
+print("hello")
+</script></body></html>"""
+
+
+def write_floors() -> dict[str, str]:
+    FLOORS.mkdir(parents=True, exist_ok=True)
+    pages = {
+        "pyodide": ("py", {"interpreter": "/vendor/pyodide/pyodide.mjs"}, ""),
+        "pydantic": (
+            "py",
+            {"interpreter": "/vendor/pyodide/pyodide.mjs", "packages": ["pydantic"], "packages_cache": "passthrough"},
+            "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)",
+        ),
+        "micropython": ("mpy", {"interpreter": "/vendor/micropython/micropython.mjs"}, ""),
+    }
+    for name, (kind, config, code) in pages.items():
+        (FLOORS / f"{name}.html").write_text(PAGE.format(kind=kind, config=json.dumps(config), code=code))
+    return {name: f"/bench/runs/floors/{name}.html" for name in pages}
+
+
+def mark(page, name: str) -> float:
+    page.wait_for_function(f"performance.getEntriesByName('{name}').length > 0", timeout=120_000)
+    return page.evaluate(f"performance.getEntriesByName('{name}')[0].startTime")
+
+
+def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list[int] | None = None) -> dict[str, dict[str, list[float]]]:
+    """{mark: {"cold": [...], "warm": [...]}} in milliseconds since navigation start."""
+    out: dict[str, dict[str, list[float]]] = {m: {"cold": [], "warm": []} for m in marks}
+    for _ in range(runs):
+        context = browser.new_context()
+        context.route(f"{PHONE_ORIGIN}/**", FakePhone())
+        page = context.new_page()
+        sizes: list[int] = []
+        page.on("response", lambda r, sizes=sizes: sizes.append(int(r.headers.get("content-length", 0) or 0)) if r.url.startswith("http://127.0.0.1") else None)
+        page.goto(url)
+        for m in marks:
+            out[m]["cold"].append(mark(page, m))
+        if transferred is not None:
+            page.wait_for_timeout(300)
+            transferred.append(sum(sizes))
+        page.reload()
+        for m in marks:
+            out[m]["warm"].append(mark(page, m))
+        context.close()
+    return out
+
+
+def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
+    context = browser.new_context()
+    context.route(f"{PHONE_ORIGIN}/**", FakePhone())
+    page = context.new_page()
+    page.goto(site + "/#/calls")
+    page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
+    if history:
+        page.evaluate(
+            """(n) => { const now = Date.now() / 1000 - 86400;
+              for (let i = 0; i < n; i++) localStorage.setItem('cloudtalk:v1:call:h' + i, JSON.stringify({uuid: 'h' + i,
+                state: 'ended', direction: 'inbound', external_number: '+1 555 ' + i, internal_number: null,
+                contact: {name: 'Caller ' + i, tags: ['t']}, steps: [['ringing', now + i], ['ended', now + i + 5]],
+                answered_at: null, hangup_at: null, ended_at: now + i + 5})); }""",
+            history,
+        )
+    page.add_init_script("window.cloudtalkTimings = []")
+    page.reload()
+    page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
+    loaded = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:')).length")
+    frame = page.locator("#phone").element_handle().content_frame()
+    names = ["ringing", "contact_info", "calling", "hangup", "ended"]
+    for i in range(count):
+        event = names[i % 5]
+        message = {"event": event, "properties": {"call_uuid": f"bench-{i // 5}", "external_number": "+1 555 0100",
+                                                   "contact": {"name": f"Bench {i}"} if event == "contact_info" else None}}
+        frame.evaluate("(m) => window.send(m)", json.dumps(message))
+        if i % 10 == 9:
+            page.wait_for_timeout(5)  # spaced events
+    page.wait_for_function(f"window.cloudtalkTimings.length >= {count}", timeout=120_000)
+    timings = sorted(page.evaluate("window.cloudtalkTimings"))
+    context.close()
+    return {"history": loaded, "p50": statistics.median(timings), "p99": timings[int(len(timings) * 0.99) - 1], "n": len(timings)}
+
+
+def burst(browser, site: str, count: int) -> dict[str, float]:
+    context = browser.new_context()
+    context.route(f"{PHONE_ORIGIN}/**", FakePhone())
+    page = context.new_page()
+    page.add_init_script(
+        "window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => __long.push(e.duration)))"
+        ".observe({type: 'longtask', buffered: true});"
+    )
+    page.goto(site + "/#/calls")
+    page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
+    page.evaluate("window.__long = []")
+    frame = page.locator("#phone").element_handle().content_frame()
+    started = time.perf_counter()
+    frame.evaluate(
+        """(n) => { for (let i = 0; i < n; i++) window.send({event: i % 2 ? 'ended' : 'ringing',
+            properties: {call_uuid: 'burst-' + Math.floor(i / 2)}}); }""",
+        count,
+    )
+    page.wait_for_function(f"Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:burst-')).length >= {count // 2}", timeout=120_000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('li.call')].every(li => li.dataset.state === 'ended') || true", timeout=60_000
+    )
+    elapsed = time.perf_counter() - started
+    ended = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:burst-'))"
+        ".map(k => JSON.parse(localStorage.getItem(k))).filter(c => c.state === 'ended').length"
+    )
+    longest = max(page.evaluate("window.__long") or [0])
+    context.close()
+    return {"events": count, "calls_recorded": ended, "seconds": elapsed, "longest_task_ms": longest}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--history", type=int, default=5000)
+    args = parser.parse_args()
+    subprocess.run([sys.executable, "serve.py", "prepare"], cwd=ROOT, check=True)
+    floors = write_floors()
+    port = free_port()
+    server = start_server([sys.executable, "serve.py", "--port", str(port)], port)
+    site = f"http://127.0.0.1:{port}"
+    results: dict = {"machine": f"{platform.machine()}, {platform.system()}, {shutil.which('chromium')}", "runs": args.runs}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            results["chromium"] = browser.version
+            boots: dict[str, dict] = {name: {"cold": [], "warm": []} for name in [*floors, "app_phone", "app_ready"]}
+            app_bytes: list[int] = []
+            floor_bytes: list[int] = []
+            for _ in range(args.runs):  # interleaved: one of each per round
+                for name, path in floors.items():
+                    got = boot_times(browser, site + path, ["floor-done"], 1, floor_bytes if name == "pydantic" else None)
+                    for kind in ("cold", "warm"):
+                        boots[name][kind] += got["floor-done"][kind]
+                got = boot_times(browser, site + "/", ["phone-in-dom", "app-ready"], 1, app_bytes)
+                for kind in ("cold", "warm"):
+                    boots["app_phone"][kind] += got["phone-in-dom"][kind]
+                    boots["app_ready"][kind] += got["app-ready"][kind]
+            results["boot_ms"] = {k: {kind: median(v[kind]) for kind in v} for k, v in boots.items()}
+            results["bytes"] = {"app_cold": median(app_bytes), "pydantic_floor_cold": median(floor_bytes)}
+            results["per_event_empty"] = per_event(browser, site, 0, args.events)
+            results["per_event_history"] = per_event(browser, site, args.history, args.events)
+            results["burst"] = burst(browser, site, args.events)
+            browser.close()
+    finally:
+        stop_server(server)
+    from bench import save_cost
+
+    results["save_cost_cpython"] = save_cost.main()
+    write_results(results)
+    return 0
+
+
+def write_results(r: dict) -> None:
+    b = r["boot_ms"]
+    rows = []
+
+    def row(name, floor_name, app_name, goal, kind):
+        floor, app = b[floor_name][kind], b[app_name][kind]
+        ratio = app / floor
+        rows.append(f"| {name} ({kind}) | {floor:.0f} ms ({floor_name}) | {app:.0f} ms | {ratio:.2f}× | ≤ {goal}× | {'held' if ratio <= goal else 'missed'} |")
+
+    for kind in ("cold", "warm"):
+        row("Time to phone", "pyodide", "app_phone", 0.15, kind)
+    for kind in ("cold", "warm"):
+        row("Time to ready", "pydantic", "app_ready", 1.0, kind)
+    e0, eh, burst = r["per_event_empty"], r["per_event_history"], r["burst"]
+    ratio = eh["p99"] / e0["p99"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {r['machine']}; Chromium {r['chromium']}; medians of {r['runs']} interleaved runs.",
+        f"Floors: PyScript+Pyodide {b['pyodide']['cold']:.0f}/{b['pyodide']['warm']:.0f} ms, +pydantic "
+        f"{b['pydantic']['cold']:.0f}/{b['pydantic']['warm']:.0f} ms, MicroPython {b['micropython']['cold']:.0f}/{b['micropython']['warm']:.0f} ms (cold/warm).",
+        "",
+        "| measure | floor | app | ratio | goal | |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        f"| Per-event p99, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}) | | ≤ 4 ms | {'held' if e0['p99'] <= 4 else 'missed'} |",
+        f"| Per-event p99, {eh['history']} calls stored | | {eh['p99']:.2f} ms (p50 {eh['p50']:.2f}) | {ratio:.2f}× empty | ≤ 1.5× | {'held' if ratio <= 1.5 else 'missed'} |",
+        f"| Burst of {burst['events']} events | | {burst['calls_recorded']} of {burst['events'] // 2} calls recorded in {burst['seconds']:.2f} s; "
+        f"longest task {burst['longest_task_ms']:.0f} ms | | no task > 200 ms | {'held' if burst['longest_task_ms'] <= 200 else 'missed'} |",
+        f"| Bytes, cold load | {r['bytes']['pydantic_floor_cold'] / 1e6:.2f} MB (pydantic floor) | {r['bytes']['app_cold'] / 1e6:.2f} MB | "
+        f"{r['bytes']['app_cold'] / r['bytes']['pydantic_floor_cold']:.2f}× | see README | |",
+        f"| Save one event (CPython core), 10 vs 10,000 calls | | p50 {r['save_cost_cpython']['10']['p50_us']:.0f} µs vs "
+        f"{r['save_cost_cpython']['10000']['p50_us']:.0f} µs; {r['save_cost_cpython']['10000']['chars_per_save']:.0f} chars written either way | "
+        f"{r['save_cost_cpython']['10000']['p50_us'] / r['save_cost_cpython']['10']['p50_us']:.2f}× | flat | |",
+        "",
+        "Per-event cost runs from the boot script's listener receiving the message to the DOM updated and the call persisted.",
+        "Not measured yet: memory growth after 10,000 events.",
+    ]
+    (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
+    (ROOT / "bench" / "results.json").write_text(json.dumps(r, indent=2) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
