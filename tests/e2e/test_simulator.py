@@ -50,3 +50,48 @@ def test_the_simulator_burst_records_a_hundred_calls(app: App):
     )
     app.page.goto(app.base + "/?phone=simulator#/calls")
     assert "100" in app.page.locator("#timeline-count").inner_text()
+
+
+def timeline(app: App) -> list[tuple[str | None, str | None, str]]:
+    app.page.goto(app.base + "/?phone=simulator#/calls")
+    return app.page.locator("li.call").evaluate_all(
+        "items => items.map(i => [i.dataset.state, i.dataset.outcome ?? null, i.querySelector('.who').textContent])"
+    )
+
+
+def test_a_recorded_session_replays_into_the_same_timeline(app: App, browser, phone, tmp_path):
+    from .conftest import PHONE_ORIGIN
+
+    app.open("/?phone=simulator#/settings")
+    app.page.check("#set-record")
+    app.page.get_by_role("button", name="Save settings").click()
+    app.page.get_by_text("Saved.").wait_for()
+    simulator = app.phone_frame
+    simulator.wait_for_function("document.body.dataset.ready === 'true'", timeout=60_000)
+    simulator.select_option("#speed", "0")
+    for name in ["Inbound answered", "Outbound cancelled", "Unknown caller"]:
+        simulator.get_by_role("button", name=name, exact=True).click()
+        simulator.get_by_text(f"Done: {name}").wait_for()
+    app.settle()
+    original = timeline(app)
+    assert len(original) == 3
+    app.page.goto(app.base + "/?phone=simulator#/diagnostics")
+    with app.page.expect_download() as download:
+        app.page.click("#download-recording")
+    recording = tmp_path / "recording.json"
+    download.value.save_as(recording)
+
+    context = browser.new_context()
+    context.route(f"{PHONE_ORIGIN}/**", phone)
+    fresh = App(context.new_page(), app.base, phone)
+    fresh.open("/?phone=simulator#/calls")
+    replayer = fresh.phone_frame
+    replayer.wait_for_function("document.body.dataset.ready === 'true'", timeout=60_000)
+    replayer.set_input_files("#replay-file", str(recording))
+    replayer.check("#replay-instant")
+    replayer.click("#replay")
+    replayer.get_by_text("Replayed").wait_for()
+    fresh.settle()
+    assert timeline(fresh) == original
+    assert fresh.errors == []
+    context.close()
