@@ -59,6 +59,7 @@ window.performance.mark("phone-in-dom")
 boot = js.Object.new()
 boot.iframe = iframe
 boot.partner = partner
+boot.defaultPartner = default_partner
 boot.partnerError = partner_error
 boot.simulator = simulator
 boot.origin = phone_origin

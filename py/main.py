@@ -7,18 +7,16 @@ drains the queue and sets `data-ready`.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import integrations  # noqa: F401 - registers the integrator's @on handlers
 import js
-from pyodide.ffi import create_proxy
 
 from cloudtalk.app import PhoneApp
 from cloudtalk.browser.alerts import Alerts
 from cloudtalk.browser.contact import ContactCard
-from cloudtalk.browser.dom import by_id, listen
+from cloudtalk.browser.dom import by_id, keep, listen
 from cloudtalk.browser.panels import DiagnosticsPanel, SettingsPanel, download, stamp
 from cloudtalk.browser.phone import PhoneDock, wait_for_boot
 from cloudtalk.browser.router import Router
@@ -38,18 +36,10 @@ def show_notice(text: str) -> None:
     by_id("notice").hidden = False
 
 
-def app_config() -> dict[str, Any]:
-    try:
-        value = json.loads(str(by_id("app-config").textContent))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 async def main() -> None:
     boot = await wait_for_boot()
     storage = LocalStorage()
-    settings = Settings.load(storage, default_partner=str(app_config().get("partner", "mycrm")))
+    settings = Settings.load(storage, default_partner=str(boot.defaultPartner))
     log = CallLog(storage)
     report = log.load()
     app = PhoneApp(log, registry, clock=time.time)
@@ -74,7 +64,7 @@ async def main() -> None:
         download(f"cloudtalk-recording-{stamp()}.json", app.recording_json(), "application/json")
 
     diagnostics = DiagnosticsPanel(app.diagnostics, download_recording)
-    router.on_change.append(lambda name: setattr(diagnostics, "visible", name == "diagnostics") or diagnostics.render())
+    router.on_change.append(lambda name: diagnostics.set_visible(name == "diagnostics"))
 
     def settings_saved(old: Settings, new: Settings) -> None:
         alerts.settings = new
@@ -120,10 +110,10 @@ async def main() -> None:
                 router.go("contact")
             if alerts.settings.maximise_on_ring:
                 dock.set_minimised(False)
-        elif card.shown_uuid in (None, call.uuid) or (call.is_live and card.shown_uuid != call.uuid and previous_state is None):
-            card.show(call)
-        alerts.call_changed(call, previous_state, log.active())
+        elif card.shown_uuid in (None, call.uuid) or (call.is_live and previous_state is None):
+            card.show(call)  # the card follows its call, and jumps to a call that just started
         active = log.active()
+        alerts.call_changed(call, previous_state, active)
         dock.show_state(f"· {active.state.label}" if active else "")
         history_buttons()
 
@@ -168,7 +158,7 @@ async def main() -> None:
         for call in log.sweep_stale(time.time(), alerts.settings.stale_after_minutes * 60):
             timeline.update(call)
 
-    js.window.setInterval(create_proxy(sweep), STALE_SWEEP_MS)
+    js.window.setInterval(keep(sweep), STALE_SWEEP_MS)
 
     timeline.render_all()
     card.show(log.latest_contact())

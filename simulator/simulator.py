@@ -21,23 +21,24 @@ CONTACT = {
 }
 UPDATED = dict(CONTACT, name="John A. Doe", tags=["VIP", "Europe", "Renewal"])
 
-# Scenario name -> [(delay in ms before the event, event, contact or None)]
-SCENARIOS = {
-    "Inbound answered": [
+# (scenario name, [(delay in ms before the event, event, contact or None)]), in button order.
+# A list, not a dict: MicroPython dicts do not keep insertion order.
+SCENARIOS = [
+    ("Inbound answered", [
         (0, "ringing", CONTACT),
         (800, "contact_info", CONTACT),
         (2500, "calling", None),
         (6000, "hangup", None),
         (400, "ended", None),
-    ],
-    "Inbound missed": [(0, "ringing", CONTACT), (8000, "ended", None)],
-    "Inbound declined": [(0, "ringing", CONTACT), (3000, "hangup", None), (400, "ended", None)],
-    "Outbound answered": [(0, "dialing", CONTACT), (4000, "calling", None), (7000, "ended", None)],
-    "Outbound no answer": [(0, "dialing", CONTACT), (12000, "ended", None)],
-    "Outbound cancelled": [(0, "dialing", CONTACT), (2500, "hangup", None), (400, "ended", None)],
-    "Contact update mid-call": [(0, "calling", CONTACT), (3000, "contact_info", UPDATED)],
-    "Unknown caller": [(0, "ringing", None), (5000, "ended", None)],
-}
+    ]),
+    ("Inbound missed", [(0, "ringing", CONTACT), (8000, "ended", None)]),
+    ("Inbound declined", [(0, "ringing", CONTACT), (3000, "hangup", None), (400, "ended", None)]),
+    ("Outbound answered", [(0, "dialing", CONTACT), (4000, "calling", None), (7000, "ended", None)]),
+    ("Outbound no answer", [(0, "dialing", CONTACT), (12000, "ended", None)]),
+    ("Outbound cancelled", [(0, "dialing", CONTACT), (2500, "hangup", None), (400, "ended", None)]),
+    ("Contact update mid-call", [(0, "calling", CONTACT), (3000, "contact_info", UPDATED)]),
+    ("Unknown caller", [(0, "ringing", None), (5000, "ended", None)]),
+]
 EVENTS = ("ringing", "dialing", "calling", "hangup", "ended", "contact_info")
 _counter = [0]
 _kept = []
@@ -73,10 +74,10 @@ async def wait(ms):
         await asyncio.sleep(ms / 1000 / factor)
 
 
-async def play(name):
+async def play(name, steps):
     uuid = new_uuid("sim")
     status("Playing: " + name)
-    for delay, event, contact in SCENARIOS[name]:
+    for delay, event, contact in steps:
         await wait(delay)
         post(message(event, uuid, contact))
     status("Done: " + name)
@@ -127,8 +128,8 @@ def button(parent, label, handler):
     document.getElementById(parent).append(node)
 
 
-def scenario_handler(name):
-    return lambda _e: asyncio.create_task(play(name))
+def scenario_handler(name, steps):
+    return lambda _e: asyncio.create_task(play(name, steps))
 
 
 def manual_handler(event):
@@ -139,8 +140,8 @@ def manual_handler(event):
     return send
 
 
-for scenario in SCENARIOS:
-    button("scenarios", scenario, scenario_handler(scenario))
+for scenario, steps in SCENARIOS:
+    button("scenarios", scenario, scenario_handler(scenario, steps))
 button("scenarios", "Burst", lambda _e: asyncio.create_task(burst()))
 for name in EVENTS:
     button("manual", name, manual_handler(name))

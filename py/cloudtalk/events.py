@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -182,7 +182,3 @@ def parse(raw: object) -> PhoneEvent | Rejection:
     except (ValueError, RecursionError) as error:  # e.g. nesting deeper than the JSON parser allows
         return Rejection(f"not valid: {error}"[:120], excerpt(raw))
 
-
-def parse_python(data: Any) -> PhoneEvent:
-    """Validate already-trusted data (stored recordings, tests); raises ValidationError."""
-    return _ADAPTER.validate_python(data)

@@ -21,6 +21,8 @@ def test_each_scenario_button_gives_its_outcome_and_the_real_phone_is_never_requ
     simulator = app.phone_frame
     simulator.wait_for_function("document.body.dataset.ready === 'true'", timeout=60_000)
     simulator.select_option("#speed", "0")
+    buttons = simulator.locator("#scenarios button").all_inner_texts()
+    assert buttons == [*list(EXPECTED)[:6], "Contact update mid-call", "Unknown caller", "Burst"], "the issue's order"
     for name, (outcome, hung_up) in EXPECTED.items():
         before = app.page.locator("li.call").count()
         simulator.get_by_role("button", name=name, exact=True).click()

@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import js
-from pyodide.ffi import create_proxy
 
 from ..calls import Call, State
 from ..settings import Settings
-from .dom import by_id, listen
+from .dom import by_id, keep, listen
 
 FLASH_MS = 1000
 
@@ -27,7 +26,7 @@ class Alerts:
         self.call_active = False
         self._flash_timer: Any = None
         self._flash_on = False
-        self._tick = create_proxy(self._flash)
+        self._tick = keep(self._flash)
         self.banner = by_id("incoming")
         self.banner_text = by_id("incoming-text")
         self.announcer = by_id("announcer")

@@ -40,10 +40,15 @@ def clear(node: Any) -> None:
     node.replaceChildren()
 
 
-def listen(target: Any, event: str, handler: Any) -> Any:
-    """addEventListener with a proxy kept alive for the page's lifetime (listeners are set up once)."""
+def keep(handler: Any) -> Any:
+    """A proxy of handler that lives as long as the page (set up once, never per message)."""
     proxy = create_proxy(handler)
     _KEPT.append(proxy)
+    return proxy
+
+
+def listen(target: Any, event: str, handler: Any) -> Any:
+    proxy = keep(handler)
     target.addEventListener(event, proxy)
     return proxy
 

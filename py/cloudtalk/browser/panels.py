@@ -122,8 +122,12 @@ class DiagnosticsPanel:
         self.summary = by_id("diag-summary")
         self.badge = by_id("diag-count")
         self.visible = False
-        self.shown_seq = 0
         listen(by_id("download-recording"), "click", lambda _e: on_download_recording())
+
+    def set_visible(self, visible: bool) -> None:
+        self.visible = visible
+        if visible:
+            self.render()
 
     def changed(self) -> None:
         """Cheap per-message update; the full list is rendered only while the panel is open."""

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 import js
-from pyodide.ffi import JsProxy, create_proxy
+from pyodide.ffi import JsProxy
 
-from .dom import by_id, listen
+from .dom import by_id, keep, listen
 
 
 async def wait_for_boot(timeout: float = 30.0) -> Any:
@@ -52,7 +52,6 @@ class PhoneDock:
         self.dock = by_id("dock")
         self.toggle = by_id("dock-toggle")
         self.state_label = by_id("dock-state")
-        self._proxies: list[Any] = []
         listen(self.toggle, "click", lambda _e: self.set_minimised(not self.minimised))
 
     @property
@@ -86,8 +85,6 @@ class PhoneDock:
         def on_ignored(reason: Any, excerpt: Any) -> None:
             ignore(str(reason), str(excerpt))
 
-        sink, ignored_sink = create_proxy(on_message), create_proxy(on_ignored)
-        self._proxies += [sink, ignored_sink]  # held for the page's lifetime
-        self.boot.sink = sink
-        self.boot.ignoredSink = ignored_sink
+        self.boot.sink = keep(on_message)
+        self.boot.ignoredSink = keep(on_ignored)
         return count

@@ -92,7 +92,8 @@ class Timeline:
                 self.items.pop(str(last.dataset.uuid), None)
                 last.remove()
         self.empty.hidden = bool(self.items)
-        self.count.textContent = self._count_text(len(self.log))
+        if not (self.query or self.outcome):
+            self.count.textContent = self._count_text(len(self.log))
 
     def remove_pruned(self, uuids: tuple[str, ...]) -> None:
         for uuid in uuids:
