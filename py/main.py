@@ -152,6 +152,28 @@ async def main() -> None:
             alerts.announce("Call history cleared")
 
     listen(confirm, "close", confirmed)
+
+    def other_tab(event: Any) -> None:
+        # Another tab of the app wrote the shared store: take its calls in, so neither loses the other's.
+        if not event.key:  # the other tab cleared the whole store
+            log.load()
+            timeline.render_all()
+            card.show(log.latest_contact())
+            history_buttons()
+            return
+        result = log.absorb(str(event.key), str(event.newValue) if event.newValue else None)
+        if result is None:
+            return
+        uuid, call = result
+        if call is None:
+            timeline.remove_pruned((uuid,))
+        else:
+            timeline.update(call)
+        if card.shown_uuid == uuid:
+            card.show(call)
+        history_buttons()
+
+    listen(js.window, "storage", other_tab)
     listen(by_id("notice-close"), "click", lambda _e: setattr(by_id("notice"), "hidden", True))
 
     def sweep(*_: Any) -> None:

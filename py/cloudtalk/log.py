@@ -113,10 +113,36 @@ class CallLog:
         return marked
 
     def clear(self) -> None:
-        for uuid in self._calls:
-            self.storage.delete(persist.call_key(uuid))
+        """Remove every stored call, including ones another tab wrote."""
+        for key, _ in list(self.storage.items(persist.call_prefix())):
+            self.storage.delete(key)
         self._calls.clear()
         self._live.clear()
+
+    def absorb(self, key: str, text: str | None) -> tuple[str, Call | None] | None:
+        """Take another tab's write (a storage event) into memory without writing back.
+
+        Returns (uuid, call or None when deleted), or None when the key is not a call
+        of this schema or the record is unreadable (the writer's copy stays as it is).
+        """
+        prefix = persist.call_prefix()
+        if not key.startswith(prefix):
+            return None
+        uuid = key[len(prefix) :]
+        if text is None:
+            self._calls.pop(uuid, None)
+            self._live.discard(uuid)
+            return uuid, None
+        try:
+            call = persist.decode(text)
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+        self._calls[call.uuid] = call
+        if call.is_live:
+            self._live.add(call.uuid)
+        else:
+            self._live.discard(call.uuid)
+        return call.uuid, call
 
     def _put(self, call: Call) -> tuple[str, ...]:
         self._calls[call.uuid] = call

@@ -185,3 +185,29 @@ def test_json_export_carries_the_schema_and_every_record():
 def test_cap_must_be_positive():
     with pytest.raises(ValueError):
         CallLog(MemoryStorage(), cap=0)
+
+
+def test_two_logs_on_one_store_take_each_others_writes_and_lose_nothing():
+    storage = MemoryStorage()
+    tab_a, tab_b = CallLog(storage), CallLog(storage)
+    tab_a.apply(event("ringing", "from-a"), at=1)
+    key = persist.call_key("from-a")
+    assert tab_b.absorb(key, storage.get(key))[0] == "from-a"
+    tab_b.apply(event("dialing", "from-b"), at=2)
+    tab_a.absorb(persist.call_key("from-b"), storage.get(persist.call_key("from-b")))
+    tab_b.apply(event("ended", "from-a"), at=3)  # B ends A's call: A learns it too
+    tab_a.absorb(key, storage.get(key))
+    assert tab_a.get("from-a").state is State.ENDED
+    assert [c.uuid for c in tab_a.newest_first()] == [c.uuid for c in tab_b.newest_first()] == ["from-b", "from-a"]
+    assert tab_a.active().uuid == "from-b"
+    assert tab_a.absorb(key, None) == ("from-a", None) and tab_a.get("from-a") is None
+    assert tab_a.absorb("cloudtalk:settings", "{}") is None
+    assert tab_a.absorb(persist.call_key("junk"), "{not json") is None
+
+
+def test_clear_also_removes_calls_another_tab_wrote():
+    storage = MemoryStorage()
+    tab_a, tab_b = CallLog(storage), CallLog(storage)
+    tab_b.apply(event("ringing", "b-only"), at=1)
+    tab_a.clear()
+    assert storage.items(persist.call_prefix()) == []
