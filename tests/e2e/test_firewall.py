@@ -88,3 +88,54 @@ def test_hostile_payloads_are_rejected_with_reasons_and_nothing_runs(app: App):
     app.settle()
     app.page.goto(app.base + "/#/calls")
     assert app.item("after-1").get_attribute("data-outcome") == "Missed"
+
+
+STORM = """(count) => {
+  // A seeded storm: the same 10,000 mixed messages on every run (mulberry32 PRNG).
+  let seed = 20261125;
+  const rand = () => { seed |= 0; seed = seed + 0x6D2B79F5 | 0; let t = Math.imul(seed ^ seed >>> 15, 1 | seed);
+    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t; return ((t ^ t >>> 14) >>> 0) / 4294967296; };
+  const events = ['ringing', 'dialing', 'calling', 'hangup', 'ended', 'contact_info'];
+  const junk = [() => 'not json', () => '', () => '[1,2]', () => 'null', () => '{"event": "boom", "properties": {"call_uuid": "x"}}',
+    () => '{"event": "ringing"}', () => '{"event": "ringing", "properties": {"call_uuid": 42}}', () => '{'.repeat(1 + (rand() * 5000 | 0)),
+    () => JSON.stringify({event: 'ended', properties: {call_uuid: 'z', contact: {tags: 'not-a-list'}}})];
+  let valid = 0, invalid = 0;
+  for (let i = 0; i < count; i++) {
+    if (rand() < 0.5) {
+      valid++;
+      window.send(JSON.stringify({event: events[rand() * 6 | 0], properties: {call_uuid: 'storm-' + (rand() * 300 | 0),
+        external_number: '+1 555 ' + i, contact: rand() < 0.3 ? {name: '<b>n' + i + '</b>', tags: ['t' + (i % 7)]} : undefined}}));
+    } else {
+      invalid++;
+      window.send(junk[rand() * junk.length | 0]());
+    }
+  }
+  return {valid, invalid};
+}"""
+
+
+def test_a_seeded_storm_of_ten_thousand_messages_is_absorbed(app: App):
+    app.open("/#/calls")
+    app.page.evaluate("window.__pwned = undefined")
+    sent = app.phone_frame.evaluate(STORM, 10_000)
+    app.page.wait_for_function(
+        f"document.getElementById('diag-count').textContent === '{sent['invalid']}'", timeout=180_000
+    )
+    # the page answers at once, and every rejection is counted while the list stays bounded
+    started = app.page.evaluate("performance.now()")
+    app.page.goto(app.base + "/#/diagnostics")
+    summary = app.page.locator("#diag-summary").inner_text()
+    assert summary.startswith(f"{sent['invalid']} rejected · 0 ignored")
+    assert app.page.locator("#diagnostics li").count() == 200
+    assert app.page.evaluate("performance.now()") - started < 5_000
+    assert app.page.evaluate("window.__pwned") is None
+    stored = app.page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:storm-')).length")
+    assert 250 <= stored <= 300
+    # a valid call after the storm is shown correctly
+    app.call("ringing", "after-storm", contact={"name": "Calm Again"})
+    app.call("calling", "after-storm")
+    app.call("ended", "after-storm")
+    app.settle()
+    app.page.goto(app.base + "/#/calls")
+    item = app.item("after-storm")
+    assert item.get_attribute("data-outcome") == "Answered" and "Calm Again" in item.inner_text()
