@@ -25,6 +25,15 @@ PHONE_ORIGIN = "https://phone.cloudtalk.io"
 FAKE_PHONE = (HERE / "fake_phone.html").read_text()
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 BOOT_TIMEOUT_MS = 60_000
+# Collects Content Security Policy violations of the page and of its same-origin frames (the simulator).
+CSP_WATCH = """
+try {
+  const top = window.top;  // throws in the cross-origin phone frame, which is not ours to watch
+  top.__csp = top.__csp || [];
+  document.addEventListener('securitypolicyviolation', (e) =>
+    top.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+} catch (e) {}
+"""
 
 
 def free_port() -> int:
@@ -104,6 +113,12 @@ class App:
         self.allowed_origins: tuple[str, ...] = ()  # tests that route a hostile origin on purpose
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda request: self.requests.append(request.url))
+        page.add_init_script(CSP_WATCH)
+
+    def csp_violations(self) -> list[str]:
+        if self.page.is_closed():
+            return []
+        return self.page.evaluate("window.__csp || []")
 
     def open(self, path: str = "/") -> App:
         self.page.goto(self.base + path)
@@ -160,6 +175,7 @@ def app(context: BrowserContext, site: str, phone: FakePhone) -> Iterator[App]:
     yield app
     assert app.errors == [], f"uncaught page errors: {app.errors}"
     assert app.external_requests() == [], "the app must request nothing outside its origin and the phone"
+    assert app.csp_violations() == [], "the Content Security Policy must not be violated"
 
 
 def shot(page: Page, name: str) -> Path:

@@ -15,18 +15,19 @@ def diagnostics(app: App) -> list[str]:
     return app.page.locator("#diagnostics li").all_inner_texts()
 
 
-def test_messages_from_the_page_itself_and_another_origin_are_ignored_and_logged(app: App, context):
+def test_messages_from_the_page_itself_an_opener_and_another_frame_are_ignored_and_logged(app: App, context):
+    # An evil site opens the app and posts to it: the message comes from another origin (its opener).
     context.route("https://evil.example/**", FakePhone())
-    app.allowed_origins = ("https://evil.example",)
-    app.open()
+    evil = context.new_page()
+    evil.goto("https://evil.example/")
+    with evil.expect_popup() as popup:
+        evil.evaluate("(url) => { window.victim = window.open(url); }", app.base + "/")
+    app.page.close()
+    app.page = popup.value
+    app.page.on("pageerror", lambda error: app.errors.append(str(error)))
+    app.wait_ready()
+    evil.evaluate("(m) => window.victim.postMessage(m, '*')", RINGING)
     app.page.evaluate("(m) => window.postMessage(m, '*')", RINGING)
-    app.page.evaluate(
-        "() => new Promise((done) => { const f = document.createElement('iframe'); f.id = 'evil';"
-        " f.src = 'https://evil.example/'; f.onload = done; document.body.append(f); })"
-    )
-    app.page.frame_locator("#evil").locator("body").wait_for()
-    evil = app.page.locator("#evil").element_handle().content_frame()
-    evil.evaluate("(m) => window.send(m)", RINGING)
     # a second frame on the phone's own origin is still not the phone
     app.page.evaluate(
         "() => new Promise((done) => { const f = document.createElement('iframe'); f.id = 'twin';"
@@ -40,7 +41,7 @@ def test_messages_from_the_page_itself_and_another_origin_are_ignored_and_logged
     assert len(entries) == 3
     joined = "\n".join(entries)
     assert f"origin {app.base} is not the phone's" in joined
-    assert "origin https://evil.example is not the phone's" in joined
+    assert "origin https://evil.example is not the phone's" in joined  # the opener
     assert "sender is not the phone iframe" in joined
 
 
