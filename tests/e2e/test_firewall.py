@@ -51,6 +51,25 @@ def test_hostile_payloads_are_rejected_with_reasons_and_nothing_runs(app: App):
         "not json", "", "[]", "42", "null", '{"event": "nope", "properties": {"call_uuid": "x"}}',
         '{"properties": {"call_uuid": "x"}}', '{"event": "ringing", "properties": {"call_uuid": 5}}',
         "[" * 50_000 + "]" * 50_000, "x" * 1_000_000,
+        json.dumps({"event": "ringing", "properties": {"call_uuid": "n", "contact": {"tags": list(range(100_000))}}}),
+        # wrong types, field by field
+        *(
+            json.dumps({"event": "ringing", "properties": {"call_uuid": "w", **props}})
+            for props in [
+                {"external_number": ["+1"]},
+                {"internal_number": {"n": 1}},
+                {"contact": "John"},
+                {"contact": {"name": 42}},
+                {"contact": {"company": ["Co"]}},
+                {"contact": {"contact_emails": "a@b.c"}},
+                {"contact": {"contact_numbers": [1, 2]}},
+                {"contact": {"external_urls": "https://x"}},
+                {"contact": {"external_urls": [{"external_url": 5}]}},
+                {"contact": {"id": {"x": 1}}},
+            ]
+        ),
+        json.dumps({"event": 5, "properties": {"call_uuid": "w"}}),
+        json.dumps({"event": "ringing", "properties": "x"}),
     ]
     for raw in bad:
         app.send(raw)
