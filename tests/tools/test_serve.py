@@ -82,10 +82,18 @@ def test_a_wheel_whose_dependency_is_not_vendored_is_an_error(tmp_path):
 def test_the_real_vendor_folder_matches_the_pins():
     assert serve.vendor_is_current(), "run `python3 serve.py prepare` (tests/run.sh does)"
     lock = json.loads((ROOT / "vendor/pyodide/pyodide-lock.json").read_text())
+    stock_lock = json.loads((ROOT / "vendor/pyodide-stock/pyodide-lock.json").read_text())
     for pin in serve.WHEEL_PINS:
-        wheel = ROOT / "vendor/pyodide" / pin.file_name
-        assert serve.sha256_of(wheel) == pin.sha256
-        assert any(p["file_name"] == pin.file_name and p["sha256"] == pin.sha256 for p in lock["packages"].values())
+        stock = ROOT / "vendor/pyodide-stock" / pin.file_name
+        assert serve.sha256_of(stock) == pin.sha256, "the published wheel, untouched"
+        assert any(p["file_name"] == pin.file_name and p["sha256"] == pin.sha256 for p in stock_lock["packages"].values())
+        shipped = ROOT / "vendor/pyodide" / pin.file_name
+        assert any(p["file_name"] == pin.file_name and p["sha256"] == serve.sha256_of(shipped) for p in lock["packages"].values())
+        with zipfile.ZipFile(shipped) as wheel, zipfile.ZipFile(stock) as original:
+            sources = {n for n in original.namelist() if n.endswith(".py")}
+            assert sources <= set(wheel.namelist()), "sources stay, for readable tracebacks"
+            compiled = [n for n in wheel.namelist() if n.endswith(".cpython-314.pyc")]
+            assert len(compiled) == len(sources), "every module is precompiled for Pyodide's Python 3.14"
     assert not list((ROOT / "vendor").rglob("*.map"))
 
 
@@ -143,7 +151,18 @@ def test_build_writes_a_static_site(tmp_path):
         assert (out / required).is_file(), required
     assert not list(out.rglob("__pycache__"))
     assert not (out / "vendor/test-wheels").exists()
+    assert not (out / "vendor/pyodide-stock").exists(), "the benchmark's floor runtime is never deployed"
 
 
 def test_build_refuses_to_overwrite_the_project():
     assert serve.main(["build", str(ROOT)]) == 2
+
+
+def test_every_file_the_page_preloads_exists():
+    import re
+
+    html = (ROOT / "index.html").read_text()
+    preloaded = re.findall(r'<link rel="(?:module)?preload" href="([^"]+)"', html)
+    assert len(preloaded) >= 5
+    missing = [href for href in preloaded if not (ROOT / href).is_file()]
+    assert missing == [], f"preloads point at files that are not there (a pin changed?): {missing}"
