@@ -34,6 +34,19 @@ def resolve_partner(query, stored, default):
     return default, None
 
 
+def firewall(origin, phone_origin, from_phone_window):
+    """Why a message must be ignored, or None to accept it: the phone's origin AND its iframe's window."""
+    if origin != phone_origin:
+        return "origin " + str(origin) + " is not the phone's"
+    if not from_phone_window:
+        return "sender is not the phone iframe"
+    return None
+
+
+def excerpt_of(data, limit=200):
+    return data[:limit] if isinstance(data, str) else "(a non-string value)"
+
+
 def phone_src(partner, simulator=False):
     """The iframe's src: the real phone, or the same-origin simulator."""
     if simulator:

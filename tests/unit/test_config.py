@@ -54,3 +54,16 @@ def test_settings_reject_a_bad_partner_on_assignment():
     settings = Settings()
     with pytest.raises(ValueError):
         settings.partner = "no spaces"
+
+
+def test_the_firewall_accepts_only_the_phone_origin_and_window():
+    phone = "https://phone.cloudtalk.io"
+    assert config.firewall(phone, phone, from_phone_window=True) is None
+    assert config.firewall("https://evil.example", phone, True) == "origin https://evil.example is not the phone's"
+    assert config.firewall(phone, phone, from_phone_window=False) == "sender is not the phone iframe"
+    assert config.firewall("null", phone, True) is not None
+
+
+def test_excerpts_are_short_and_never_fail():
+    assert config.excerpt_of("x" * 500) == "x" * 200
+    assert config.excerpt_of({"a": 1}) == "(a non-string value)"
