@@ -157,6 +157,39 @@ def own_bytes() -> int:
     return sum(len(gzip.compress(f.read_bytes(), compresslevel=6)) for f in files if "__pycache__" not in f.parts)
 
 
+def memory(browser, site: str, events: int) -> dict[str, float]:
+    """JS heap + Pyodide's wasm memory: after boot, after `events` events, and after as many again past the cap."""
+    context = browser.new_context()
+    context.route(f"{PHONE_ORIGIN}/**", FakePhone())
+    page = context.new_page()
+    page.add_init_script("window.cloudtalkTimings = []")
+    page.goto(site + "/#/settings")  # a quiet view: the measure is the app's state, not a long rendered list
+    page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
+    frame = page.locator("#phone").element_handle().content_frame()
+
+    def used() -> float:
+        page.evaluate("() => { if (window.gc) { gc(); gc(); } }")
+        return page.evaluate("performance.memory.usedJSHeapSize + window.cloudtalkWasmBytes()") / 1e6
+
+    def play(start: int) -> None:
+        for chunk in range(0, events, 1000):
+            frame.evaluate(
+                """([from, n]) => { for (let i = from; i < from + n; i++) window.send({event: i % 2 ? 'ended' : 'ringing',
+                    properties: {call_uuid: 'mem-' + (i >> 1), external_number: '+1 555 ' + i, contact: {name: 'Caller ' + i}}}); }""",
+                [start + chunk, 1000],
+            )
+            page.wait_for_function(f"window.cloudtalkTimings.length >= {start + chunk + 1000}", timeout=120_000)
+
+    base = used()
+    play(0)
+    after = used()
+    play(events)
+    past_cap = used()
+    stored = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:')).length")
+    context.close()
+    return {"boot_mb": base, "after_mb": after, "past_cap_mb": past_cap, "stored_calls": stored, "events": events}
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -175,7 +208,8 @@ def main() -> int:
     results: dict = {"machine": f"{platform.machine()}, {platform.system()}, {shutil.which('chromium')}", "runs": args.runs}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            flags = [*CHROMIUM_ARGS, "--enable-precise-memory-info", "--js-flags=--expose-gc"]
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
             results["chromium"] = browser.version
             boots: dict[str, dict] = {name: {"cold": [], "warm": []} for name in [*floors, "app_phone", "app_ready"]}
             app_bytes: list[int] = []
@@ -194,6 +228,7 @@ def main() -> int:
             results["per_event_empty"] = per_event(browser, site, 0, args.events)
             results["per_event_history"] = per_event(browser, site, args.history, args.events)
             results["burst"] = burst(browser, site, args.events)
+            results["memory"] = memory(browser, site, 10_000)
             browser.close()
     finally:
         stop_server(server)
@@ -219,6 +254,7 @@ def write_results(r: dict) -> None:
         row("Time to ready", "pydantic", "app_ready", 1.0, kind)
     e0, eh, burst = r["per_event_empty"], r["per_event_history"], r["burst"]
     by = r["bytes"]
+    mem = r["memory"]
     bytes_ratio = (by["app_cold"] - by["app_own_gzip"]) / by["pydantic_floor_cold"]
     ratio = eh["p99"] / e0["p99"]
     lines = [
@@ -240,9 +276,12 @@ def write_results(r: dict) -> None:
         f"| Save one event (CPython core), 10 vs 10,000 calls | | p50 {r['save_cost_cpython']['10']['p50_us']:.0f} µs vs "
         f"{r['save_cost_cpython']['10000']['p50_us']:.0f} µs; {r['save_cost_cpython']['10000']['chars_per_save']:.0f} chars written either way | "
         f"{r['save_cost_cpython']['10000']['p50_us'] / r['save_cost_cpython']['10']['p50_us']:.2f}× | flat | |",
+        f"| Memory (JS heap + wasm), 10,000 events | | {mem['boot_mb']:.1f} MB after boot → {mem['after_mb']:.1f} MB "
+        f"(+{mem['after_mb'] - mem['boot_mb']:.1f}); 10,000 more, past the cap: {mem['past_cap_mb']:.1f} MB "
+        f"({mem['stored_calls']} calls stored) | | ≤ +30 MB, then flat | "
+        f"{'held' if mem['after_mb'] - mem['boot_mb'] <= 30 and mem['past_cap_mb'] - mem['after_mb'] <= 3 else 'missed'} |",
         "",
         "Per-event cost runs from the boot script's listener receiving the message to the DOM updated and the call persisted.",
-        "Not measured yet: memory growth after 10,000 events.",
     ]
     (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
     (ROOT / "bench" / "results.json").write_text(json.dumps(r, indent=2) + "\n")
