@@ -237,3 +237,20 @@ def test_screenshots_of_a_ringing_call(browser, site, phone, name, scheme, viewp
     shot(app.page, f"ringing-{name}")
     assert app.errors == []
     context.close()
+
+
+def test_a_live_update_keeps_keyboard_focus_and_open_steps(app: App):
+    app.open()
+    app.call("dialing", "focus-1", contact={"name": "Focus"})
+    app.settle()
+    app.page.goto(app.base + "/#/calls")
+    item = app.item("focus-1")
+    item.locator("summary").click()
+    item.locator("button.call-open").focus()
+    app.call("calling", "focus-1")
+    app.call("ended", "focus-1")
+    app.settle()
+    assert item.get_attribute("data-outcome") == "Answered"
+    assert app.page.evaluate("document.activeElement.closest('li.call')?.dataset.uuid") == "focus-1"
+    assert item.locator("details").get_attribute("open") is not None
+    assert item.locator("details ol li").count() == 3

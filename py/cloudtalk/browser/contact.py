@@ -20,12 +20,21 @@ class ContactCard:
     def __init__(self, root: Any, partner: str) -> None:
         self.root = root
         self.partner = partner
-        self.shown_uuid: str | None = None
+        self.shown: Call | None = None
+        self._badge: Any = None
         self.show(None)
 
+    @property
+    def shown_uuid(self) -> str | None:
+        return self.shown.uuid if self.shown else None
+
     def show(self, call: Call | None) -> None:
+        old = self.shown
+        self.shown = call
+        if call is not None and old is not None and _same_card(old, call):
+            self._set_badge(call)  # only the state moved: touch one element, not the whole card
+            return
         clear(self.root)
-        self.shown_uuid = call.uuid if call else None
         if call is None:
             self.root.append(el("p", "No call yet. The caller's details appear here when the phone rings.", class_="muted"))
             return
@@ -33,8 +42,9 @@ class ContactCard:
         self.root.dataset.uuid = call.uuid
         header = el("div", None, class_="card-head")
         header.append(el("h2", call.display_name, class_="contact-name"))
-        status = call.outcome.value if call.outcome else call.state.label
-        header.append(el("span", status, class_=f"badge state-{call.state.value}"))
+        self._badge = el("span")
+        self._set_badge(call)
+        header.append(self._badge)
         self.root.append(header)
         if contact and contact.company:
             self.root.append(el("p", contact.company, class_="company"))
@@ -81,3 +91,11 @@ class ContactCard:
             self.root.append(links)
         if contact is None or not contact.name:
             self.root.append(el("p", "This number is not in your contacts.", class_="muted"))
+
+    def _set_badge(self, call: Call) -> None:
+        self._badge.textContent = call.outcome.value if call.outcome else call.state.label
+        self._badge.className = f"badge state-{call.state.value}"
+
+
+def _same_card(old: Call, new: Call) -> bool:
+    return old.uuid == new.uuid and old.contact == new.contact and old.external_number == new.external_number

@@ -10,6 +10,7 @@ not grow with the history.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..calls import Call, Direction
@@ -45,6 +46,7 @@ class Timeline:
         self.search = by_id("search")
         self.filter = by_id("outcome-filter")
         self.items: dict[str, Any] = {}
+        self.parts: dict[str, _Parts] = {}
         self.limit = PAGE
         self.query = ""
         self.outcome = ""
@@ -58,6 +60,7 @@ class Timeline:
     def render_all(self) -> None:
         clear(self.root)
         self.items.clear()
+        self.parts.clear()
         shown = 0
         total = 0
         for call in self.log.newest_first():
@@ -77,12 +80,11 @@ class Timeline:
         visible = matches(call, self.query, self.outcome)
         if old is not None:
             if visible:
-                new = self._item(call, expanded=bool(old.querySelector("details[open]")))
-                self.items[call.uuid] = new
-                old.replaceWith(new)
+                self._refresh(old, call)
             else:
                 old.remove()
                 del self.items[call.uuid]
+                self.parts.pop(call.uuid, None)
         elif visible:
             item = self._item(call)
             self.items[call.uuid] = item
@@ -90,6 +92,7 @@ class Timeline:
             if len(self.items) > self.limit:  # keep the page the same size: drop the oldest shown item
                 last = self.root.lastElementChild
                 self.items.pop(str(last.dataset.uuid), None)
+                self.parts.pop(str(last.dataset.uuid), None)
                 last.remove()
         self.empty.hidden = bool(self.items)
         if not (self.query or self.outcome):
@@ -98,6 +101,7 @@ class Timeline:
     def remove_pruned(self, uuids: tuple[str, ...]) -> None:
         for uuid in uuids:
             item = self.items.pop(uuid, None)
+            self.parts.pop(uuid, None)
             if item is not None:
                 item.remove()
 
@@ -137,17 +141,50 @@ class Timeline:
             self.select(call.uuid)
             self.on_select(call)
 
-    def _item(self, call: Call, expanded: bool = False) -> Any:
-        outcome = call.outcome
-        item = el("li", None, class_="call", data_uuid=call.uuid, data_state=call.state.value)
-        if outcome:
-            item.dataset.outcome = outcome.value
+    def _item(self, call: Call) -> Any:
+        item = el("li", None, class_="call", data_uuid=call.uuid)
         head = el("div", None, class_="call-head")
         head.append(el("span", ARROWS[call.direction], class_=f"direction dir-{call.direction.value}"))
         who = el("button", None, class_="call-open", type="button", data_uuid=call.uuid)
         who.append(el("span", call.display_name, class_="who"))
         who.append(el("span", call.number, class_="number"))
         head.append(who)
+        head.append(el("span", None, class_="status"))
+        item.append(head)
+        meta = el("div", None, class_="call-meta muted")
+        meta.append(el("time", local_time(call.started_at), datetime=iso_utc(call.started_at)))
+        meta.append(el("span"))
+        meta.append(el("span"))
+        item.append(meta)
+        details = el("details", None, class_="steps")
+        details.append(el("summary"))
+        details.append(el("ol"))
+        item.append(details)
+        self.parts[call.uuid] = _Parts(item, head, meta, details)
+        self._fill(call, shown_steps=0)
+        return item
+
+    def _refresh(self, item: Any, call: Call) -> None:
+        """Update an item in place; it is rebuilt only when who or which way changed (rare)."""
+        parts = self.parts[call.uuid]
+        before = parts.call
+        who = (call.display_name, call.number, call.direction)
+        if before is None or (before.display_name, before.number, before.direction) != who:
+            expanded = bool(parts.details.open)
+            new = self._item(call)
+            self.parts[call.uuid].details.open = expanded
+            self.items[call.uuid] = new
+            item.replaceWith(new)
+            return
+        self._fill(call, shown_steps=len(before.steps))
+
+    def _fill(self, call: Call, shown_steps: int) -> None:
+        parts = self.parts[call.uuid]
+        parts.call = call
+        outcome = call.outcome
+        parts.item.dataset.state = call.state.value
+        if outcome:
+            parts.item.dataset.outcome = outcome.value
         status = el("span", None, class_="status")
         if call.is_live or not outcome:
             status.append(el("span", call.state.label, class_=f"badge state-{call.state.value}"))
@@ -155,23 +192,22 @@ class Timeline:
             status.append(el("span", outcome.value, class_=f"badge outcome-{outcome.name.lower()}"))
         if call.hung_up_by:
             status.append(el("span", f"{call.hung_up_by.value} hung up", class_="muted small"))
-        head.append(status)
-        item.append(head)
-
-        meta = el("div", None, class_="call-meta muted")
-        meta.append(el("time", local_time(call.started_at), datetime=iso_utc(call.started_at)))
-        meta.append(el("span", f"Ring {duration(call.ring_seconds)}"))
-        meta.append(el("span", f"Talk {duration(call.talk_seconds)}"))
-        item.append(meta)
-
-        details = el("details", None, class_="steps")
-        if expanded:
-            details.setAttribute("open", "")
-        details.append(el("summary", f"{len(call.steps)} step{'s' if len(call.steps) != 1 else ''}"))
-        steps = el("ol")
-        for s in call.steps:
+        parts.head.lastElementChild.replaceWith(status)
+        parts.meta.children[1].textContent = f"Ring {duration(call.ring_seconds)}"
+        parts.meta.children[2].textContent = f"Talk {duration(call.talk_seconds)}"
+        parts.details.firstElementChild.textContent = f"{len(call.steps)} step{'s' if len(call.steps) != 1 else ''}"
+        steps = parts.details.lastElementChild
+        for s in call.steps[shown_steps:]:  # steps only ever grow: append the new ones
             steps.append(el("li", f"{local_clock(s.at)} · {s.event.replace('_', ' ')}"))
-        details.append(steps)
-        item.append(details)
-        return item
+
+
+@dataclass
+class _Parts:
+    """The elements of one rendered call that change, and the call they show."""
+
+    item: Any
+    head: Any
+    meta: Any
+    details: Any
+    call: Call | None = None
 
