@@ -9,9 +9,12 @@ not grow with the history.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import js
 
 from ..calls import Call, Direction
 from ..log import CallLog, iso_utc
@@ -61,18 +64,19 @@ class Timeline:
         clear(self.root)
         self.items.clear()
         self.parts.clear()
-        shown = 0
-        total = 0
-        for call in self.log.newest_first():
-            if not matches(call, self.query, self.outcome):
-                continue
-            total += 1
-            if shown < self.limit:
-                item = self._item(call)
-                self.items[call.uuid] = item
-                self.root.append(item)
-                shown += 1
-        self._footer(shown, total)
+        calls: Iterable[Call] = self.log.newest_first()
+        if self.query or self.outcome:
+            calls = [c for c in calls if matches(c, self.query, self.outcome)]
+            total = len(calls)
+        else:
+            total = len(self.log)  # unfiltered: no need to look at the calls past the first page
+        page = js.document.createDocumentFragment()
+        for call in itertools.islice(calls, self.limit):
+            item = self._item(call)
+            self.items[call.uuid] = item
+            page.append(item)
+        self.root.append(page)
+        self._footer(len(self.items), total)
 
     def update(self, call: Call) -> None:
         """Re-render one call: replace its item, or put a new call on top."""
