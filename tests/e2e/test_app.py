@@ -254,3 +254,24 @@ def test_a_live_update_keeps_keyboard_focus_and_open_steps(app: App):
     assert app.page.evaluate("document.activeElement.closest('li.call')?.dataset.uuid") == "focus-1"
     assert item.locator("details").get_attribute("open") is not None
     assert item.locator("details ol li").count() == 3
+
+
+def test_a_long_history_renders_one_page_and_more_on_demand(app: App):
+    app.open("/#/calls")
+    app.page.evaluate(
+        """(n) => { for (let i = 0; i < n; i++) localStorage.setItem('cloudtalk:v1:call:h' + i, JSON.stringify({uuid: 'h' + i,
+            state: 'ended', direction: 'outbound', external_number: '+1 555 ' + i, internal_number: null, contact: null,
+            steps: [['dialing', 1000 + i], ['ended', 1010 + i]], answered_at: null, hangup_at: null, ended_at: 1010 + i})); }""",
+        120,
+    )
+    app.page.reload()
+    app.wait_ready()
+    assert app.page.locator("li.call").count() == 50
+    assert app.page.locator("#timeline-count").inner_text() == "120 calls"
+    assert app.page.locator("li.call").first.get_attribute("data-uuid") == "h119"
+    app.page.get_by_role("button", name="Show more (70 older)").click()
+    app.page.wait_for_function("document.querySelectorAll('li.call').length === 100")
+    app.page.fill("#search", "555 7")
+    # digits match across spaces: +1 555 7, +1 555 70-79, and +1 555 57 (its digits 155557 hold 5557)
+    app.page.wait_for_function("document.querySelectorAll('li.call').length === 12")
+    assert app.page.locator("#timeline-count").inner_text() == "12 matching"
