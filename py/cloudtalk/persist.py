@@ -88,6 +88,10 @@ def to_record(call: Call) -> dict[str, Any]:
     }
 
 
+_STATES = {s.value: s for s in State}
+_DIRECTIONS = {d.value: d for d in Direction}
+
+
 def from_record(record: dict[str, Any]) -> Call:
     """The call a schema-1 record describes; raises ValueError/KeyError/TypeError if malformed."""
     steps = tuple(Step(str(event), float(at)) for event, at in record["steps"])
@@ -101,8 +105,8 @@ def from_record(record: dict[str, Any]) -> Call:
 
     return Call(
         uuid=str(record["uuid"]),
-        state=State(record["state"]),
-        direction=Direction(record["direction"]),
+        state=_STATES[record["state"]],
+        direction=_DIRECTIONS[record["direction"]],
         external_number=record.get("external_number"),
         internal_number=record.get("internal_number"),
         contact=Contact.model_validate(contact) if contact is not None else None,
