@@ -82,6 +82,11 @@ async def main() -> None:
                 js.window.location.assign(url.href)
 
     SettingsPanel(settings, storage, on_saved=settings_saved)
+    if bool(boot.simulator) != (settings.phone == "simulator"):  # ?phone= overrides the setting for this visit
+        help_text = by_id("set-phone-help")
+        phone = "simulator" if boot.simulator else "CloudTalk Phone"
+        help_text.textContent = f"This visit uses the {phone} (set by ?phone= in the address)."
+        help_text.hidden = False
 
     def history_buttons() -> None:
         empty = len(log) == 0

@@ -97,3 +97,9 @@ def test_a_recorded_session_replays_into_the_same_timeline(app: App, browser, ph
     assert timeline(fresh) == original
     assert fresh.errors == []
     context.close()
+
+
+def test_settings_say_when_the_address_overrides_the_phone_choice(app: App):
+    app.open("/?phone=simulator#/settings")
+    assert app.page.input_value("#set-phone") == "cloudtalk"
+    assert "This visit uses the simulator" in app.page.locator("#set-phone-help").inner_text()
