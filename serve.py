@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ VENDOR = ROOT / "vendor"
 STAMP = VENDOR / "stamp.json"
 
 # Bump when the layout of vendor/ changes, so that old folders are rebuilt.
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def pins_fingerprint() -> str:
         "layout": LAYOUT_VERSION,
         "npm": [p.__dict__ for p in NPM_PINS],
         "wheels": [p.__dict__ for p in WHEEL_PINS],
+        "precompiled": precompiled_modules(),
     }
     return hashlib.sha256(json.dumps(pins, sort_keys=True).encode()).hexdigest()
 
@@ -307,46 +309,80 @@ def unpack_npm(tarball: Path, pin: NpmPin, dest: Path) -> None:
 
 RUNTIME_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 
-# Runs in Node.js with the vendored Pyodide: compiles every .py of each wheel into
-# __pycache__ (unchecked-hash .pyc, so the browser never recompiles or re-checks them)
-# and rewrites the wheel deterministically. Pyodide's own Python 3.14 compiles, so the
-# bytecode matches the interpreter that loads it.
+# Runs in Node.js with the vendored Pyodide, so Pyodide's own Python 3.14 compiles and the
+# bytecode matches the interpreter that loads it. In python_stdlib.zip and in each wheel, every
+# module listed in pyproject.toml's [tool.cloudtalk] precompiled-modules (what the app imports by
+# the time it is ready) is replaced by sourceless bytecode: compiled as `python -OO` would (no
+# docstrings or asserts) and without column tables (PYTHONNODEBUGRANGES), which keeps the download
+# near the published size. Unchecked-hash headers: the browser never recompiles or re-checks them.
+# Every other module stays source. Archives are rewritten deterministically; wheels get a new RECORD.
 PRECOMPILE_JS = r"""
-const [dir, ...names] = process.argv.slice(1);
+const [dir, modulesFile, ...names] = process.argv.slice(1);
 const { loadPyodide } = await import(dir + "/pyodide.mjs");
-const py = await loadPyodide({ indexURL: dir + "/" });
+const py = await loadPyodide({ indexURL: dir + "/", env: { HOME: "/home/pyodide", PYTHONNODEBUGRANGES: "1" } });
 py.FS.mkdirTree("/vendor");
 py.FS.mount(py.FS.filesystems.NODEFS, { root: dir }, "/vendor");
+py.FS.mkdirTree("/modules");
+py.FS.writeFile("/modules/list.json", (await import("node:fs")).readFileSync(modulesFile));
 py.globals.set("names", names);
 py.runPython(`
-import compileall, os, shutil, zipfile
-from py_compile import PycInvalidationMode
+import base64, hashlib, importlib.util, json, marshal, os, zipfile
 
-SITE = "/lib/python3.14/site-packages"
-for name in names.to_py():
-    work = "/tmp/wheel"
-    shutil.rmtree(work, ignore_errors=True)
-    with zipfile.ZipFile("/vendor/" + name) as wheel:
-        wheel.extractall(work)
-    if not compileall.compile_dir(work, ddir=SITE, quiet=2, workers=1,
-                                  invalidation_mode=PycInvalidationMode.UNCHECKED_HASH):
-        raise SystemExit("could not compile " + name)
-    files = sorted(os.path.relpath(os.path.join(root, f), work) for root, _, fs in os.walk(work) for f in fs)
-    with zipfile.ZipFile("/vendor/" + name, "w") as out:
-        for rel in files:
-            info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
+WANTED = set(json.load(open("/modules/list.json")))
+STAMP = (1980, 1, 1, 0, 0, 0)
+
+def module_name(member):
+    parts = member[:-3].split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+def bytecode(source, filename):
+    code = compile(source, filename, "exec", dont_inherit=True, optimize=2)
+    header = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little") + importlib.util.source_hash(source)
+    return header + marshal.dumps(code)
+
+def rewrite(path, prefix, record=None):
+    with zipfile.ZipFile(path) as archive:
+        members = [(i.filename, archive.read(i)) for i in archive.infolist() if not i.is_dir()]
+    out = []
+    for name, data in members:
+        if name.endswith(".py") and module_name(name) in WANTED:
+            out.append((name[:-3] + ".pyc", bytecode(data, prefix + name)))
+        elif name != record:
+            out.append((name, data))
+    if record:
+        digest = lambda d: base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b"=").decode()
+        rows = [f"{n},sha256={digest(d)},{len(d)}" for n, d in out]
+        out.append((record, ("\\n".join([*rows, record + ",,"]) + "\\n").encode()))
+    with zipfile.ZipFile(path + ".new", "w") as archive:
+        for name, data in sorted(out):
+            info = zipfile.ZipInfo(name, date_time=STAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            with open(os.path.join(work, rel), "rb") as handle:
-                out.writestr(info, handle.read())
+            archive.writestr(info, data, compresslevel=9)
+    os.replace(path + ".new", path)  # a new file: the stock copy's hard link is left alone
+
+rewrite("/vendor/python_stdlib.zip", "/lib/python314.zip/")
+for name in names.to_py():
+    with zipfile.ZipFile("/vendor/" + name) as wheel:
+        record = next(n for n in wheel.namelist() if n.endswith(".dist-info/RECORD"))
+    rewrite("/vendor/" + name, "/lib/python3.14/site-packages/", record)
 `);
 """
 
 
-def precompile_wheels(pyodide_dir: Path, names: list[str]) -> None:
+def precompiled_modules(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """The runtime modules to ship as bytecode: [tool.cloudtalk] precompiled-modules."""
+    return sorted(tomllib.loads(pyproject.read_text())["tool"]["cloudtalk"]["precompiled-modules"])
+
+
+def precompile_runtime(pyodide_dir: Path, names: list[str]) -> None:
     if shutil.which("node") is None:
         raise SetupError("`node` was not found; it is needed to precompile the runtime. Install Node.js.")
-    _run(["node", "--input-type=module", "-e", PRECOMPILE_JS, str(pyodide_dir.resolve()), *names], "precompile the wheels")
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as modules:
+        json.dump(precompiled_modules(), modules)
+        modules.flush()
+        _run(["node", "--input-type=module", "-e", PRECOMPILE_JS, str(pyodide_dir.resolve()), modules.name, *names],
+             "precompile the runtime")
 
 
 def make_stock_copy(pyodide_dir: Path, stock_dir: Path, lock: dict, wheels: list[WheelInfo]) -> None:
@@ -382,8 +418,8 @@ def prepare(vendor: Path = VENDOR, *, force: bool = False) -> None:
     lock_path = staging / "pyodide" / "pyodide-lock.json"
     original_lock = json.loads(lock_path.read_text())
     make_stock_copy(staging / "pyodide", staging / "pyodide-stock", original_lock, wheels)
-    _say("precompiling the wheels' Python to bytecode with Pyodide's own Python (saves compiling on every page load)")
-    precompile_wheels(staging / "pyodide", [w.file_name for w in wheels])
+    _say("precompiling the modules the app imports with Pyodide's own Python (saves compiling on every page load)")
+    precompile_runtime(staging / "pyodide", [w.file_name for w in wheels])
     wheels = [read_wheel(staging / "pyodide" / w.file_name) for w in wheels]
     lock = vendored_lock(original_lock, wheels)
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True))

@@ -7,6 +7,7 @@ drains the queue and sets `data-ready`.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -37,11 +38,13 @@ def show_notice(text: str) -> None:
 
 
 async def main() -> None:
+    js.performance.mark("app-imported")
     boot = await wait_for_boot()
     storage = LocalStorage()
     settings = Settings.load(storage, default_partner=str(boot.defaultPartner))
     log = CallLog(storage)
     report = log.load()
+    js.performance.mark("app-restored")
     app = PhoneApp(log, registry, clock=time.time)
     if settings.record_session:
         app.start_recording()
@@ -191,6 +194,7 @@ async def main() -> None:
 
     js.window.setInterval(keep(sweep), STALE_SWEEP_MS)
 
+    js.performance.mark("app-wired")
     timeline.render_all()
     card.show(log.latest_contact())
     history_buttons()
@@ -198,6 +202,19 @@ async def main() -> None:
     if report.notice:
         show_notice(report.notice)
     sweep()
+
+    probe = getattr(js.window, "cloudtalkProbe", None)  # set by tests/e2e only
+    if probe is not None:
+        import sys
+
+        def modules() -> Any:
+            # name -> [file, loader] of every module imported from the runtime (stdlib and wheels)
+            return js.JSON.parse(json.dumps({
+                name: [module.__file__, type(module.__loader__).__name__] for name, module in list(sys.modules.items())
+                if (getattr(module, "__file__", None) or "").startswith("/lib/")
+            }))
+
+        probe.modules = keep(modules)
 
     # Go live: everything the phone sent while Python booted is handled now, in order.
     dock.take_over(receive, ignore)

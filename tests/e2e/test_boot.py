@@ -35,6 +35,24 @@ def test_the_app_boots_from_its_own_origin_with_no_request_leaving_the_machine(a
     assert any("pydantic_core-2.50.4" in u for u in app.requests)
 
 
+def test_every_runtime_module_the_app_imports_comes_precompiled(app: App):
+    # serve.py ships the modules listed in pyproject.toml as bytecode; one imported from source
+    # would be compiled again on every page load. Exercise every event type and view first.
+    app.page.add_init_script("window.cloudtalkProbe = {}")
+    app.open()
+    contact = {"name": "Ada", "contact_emails": ["ada@example.com"], "external_urls": [{"name": "CRM", "url": "https://crm.example.com/1"}]}
+    for event in ("ringing", "contact_info", "calling", "hangup", "ended", "dialing"):
+        app.call(event, "probe-1", external_number="+1 202 555 0100", contact=contact)
+    app.send_raw("not json")
+    for route in ("contact", "settings", "diagnostics", "calls"):
+        app.page.click(f"a[data-route={route}]")
+    app.settle()
+    modules = app.page.evaluate("window.cloudtalkProbe.modules()")
+    assert len(modules) > 150
+    from_source = sorted(name for name, (path, _loader) in modules.items() if path.endswith(".py") and _loader != "type")
+    assert from_source == [], f"add these to [tool.cloudtalk] precompiled-modules in pyproject.toml: {from_source}"
+
+
 def test_events_posted_before_python_is_ready_are_handled_once_in_order(context, site):
     # A phone that starts talking the moment it loads, long before Pyodide is up.
     body = (ROOT / "tests/e2e/fake_phone.html").read_text().replace(

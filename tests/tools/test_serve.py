@@ -90,11 +90,32 @@ def test_the_real_vendor_folder_matches_the_pins():
         shipped = ROOT / "vendor/pyodide" / pin.file_name
         assert any(p["file_name"] == pin.file_name and p["sha256"] == serve.sha256_of(shipped) for p in lock["packages"].values())
         with zipfile.ZipFile(shipped) as wheel, zipfile.ZipFile(stock) as original:
-            sources = {n for n in original.namelist() if n.endswith(".py")}
-            assert sources <= set(wheel.namelist()), "sources stay, for readable tracebacks"
-            compiled = [n for n in wheel.namelist() if n.endswith(".cpython-314.pyc")]
-            assert len(compiled) == len(sources), "every module is precompiled for Pyodide's Python 3.14"
+            assert_precompiled(original, wheel)
+            record = next(n for n in wheel.namelist() if n.endswith(".dist-info/RECORD"))
+            listed = {row.split(",")[0] for row in wheel.read(record).decode().splitlines()}
+            assert listed == set(wheel.namelist()), "RECORD lists exactly the files shipped"
+    with zipfile.ZipFile(ROOT / "vendor/pyodide/python_stdlib.zip") as shipped, \
+            zipfile.ZipFile(ROOT / "vendor/pyodide-stock/python_stdlib.zip") as original:
+        assert_precompiled(original, shipped)
     assert not list((ROOT / "vendor").rglob("*.map"))
+
+
+def assert_precompiled(original: zipfile.ZipFile, shipped: zipfile.ZipFile) -> None:
+    """Listed modules become sourceless bytecode (all of one Python version); every other file is unchanged."""
+    wanted = set(serve.precompiled_modules())
+    names = set(shipped.namelist())
+    for name in original.namelist():
+        if not name.endswith(".py"):
+            continue
+        module = name[:-3].replace("/", ".").removesuffix(".__init__")
+        if module in wanted:
+            assert name not in names and name[:-3] + ".pyc" in names, name
+            pyc = shipped.read(name[:-3] + ".pyc")
+            assert pyc[4:8] == b"\x01\x00\x00\x00", "unchecked hash-based pyc"
+        else:
+            assert shipped.read(name) == original.read(name), name
+    magic = {shipped.read(n)[:4] for n in names if n.endswith(".pyc")}
+    assert len(magic) <= 1, "one interpreter compiled them all"
 
 
 @pytest.fixture
