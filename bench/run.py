@@ -108,6 +108,11 @@ def ready_with_history(browser, site: str, history: int, runs: int) -> list[floa
     return times
 
 
+SPACING_MS = 5
+PACED_SEND = """([messages, gap]) => { let i = 0;
+  const next = () => { window.send(messages[i++]); if (i < messages.length) setTimeout(next, gap); }; next(); }"""
+
+
 def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     context = browser.new_context()
     context.route(f"{PHONE_ORIGIN}/**", FakePhone())
@@ -122,17 +127,24 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     loaded = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:')).length")
     frame = page.locator("#phone").element_handle().content_frame()
     names = ["ringing", "contact_info", "calling", "hangup", "ended"]
-    for i in range(count):
-        event = names[i % 5]
-        message = {"event": event, "properties": {"call_uuid": f"bench-{i // 5}", "external_number": "+1 555 0100",
-                                                   "contact": {"name": f"Bench {i}"} if event == "contact_info" else None}}
-        frame.evaluate("(m) => window.send(m)", json.dumps(message))
-        if i % 10 == 9:
-            page.wait_for_timeout(5)  # spaced events
+    messages = [
+        json.dumps({"event": names[i % 5], "properties": {"call_uuid": f"bench-{i // 5}", "external_number": "+1 555 0100",
+                                                      "contact": {"name": f"Bench {i}"} if names[i % 5] == "contact_info" else None}})
+        for i in range(count)
+    ]
+    # The fake phone paces its own events, as the real one does: driving each one from here
+    # would put the harness's own processes on the same two cores during the measurement.
+    frame.evaluate(PACED_SEND, [messages, SPACING_MS])
     page.wait_for_function(f"window.cloudtalkTimings.length >= {count}", timeout=120_000)
-    timings = sorted(page.evaluate("window.cloudtalkTimings"))
+    in_order = page.evaluate("window.cloudtalkTimings")
     context.close()
-    return {"history": loaded, "p50": statistics.median(timings), "p99": timings[int(len(timings) * 0.99) - 1], "n": len(timings)}
+    timings, warm = sorted(in_order), sorted(in_order[50:])
+    return {"history": loaded, "p50": statistics.median(timings), "p99": percentile(timings, 0.99), "n": len(timings),
+            "p99_after_first_50": percentile(warm, 0.99), "first_5": in_order[:5]}
+
+
+def percentile(values: list[float], q: float) -> float:
+    return values[max(0, int(len(values) * q) - 1)]
 
 
 def burst(browser, site: str, count: int) -> dict[str, float]:
@@ -289,8 +301,10 @@ def write_results(r: dict) -> None:
         *rows,
         f"| Time to ready (warm), {r['per_event_history']['history']} calls stored | {b['pydantic']['warm']:.0f} ms (pydantic) | "
         f"{r['ready_with_history_warm_ms']:.0f} ms | {history_ratio:.3f}× | ≤ 1.0× | {'held' if history_ratio <= 1.0 else 'missed'} |",
-        f"| Per-event p99, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}) | | ≤ 4 ms | {'held' if e0['p99'] <= 4 else 'missed'} |",
-        f"| Per-event p99, {eh['history']} calls stored | | {eh['p99']:.2f} ms (p50 {eh['p50']:.2f}) | {ratio:.2f}× empty | ≤ 1.5× | {'held' if ratio <= 1.5 else 'missed'} |",
+        f"| Per-event p99, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}; past the first 50 events: p99 {e0['p99_after_first_50']:.2f}) "
+        f"| | ≤ 4 ms | {'held' if e0['p99'] <= 4 else 'missed'} |",
+        f"| Per-event p99, {eh['history']} calls stored | | {eh['p99']:.2f} ms (p50 {eh['p50']:.2f}; past the first 50: p99 {eh['p99_after_first_50']:.2f}) "
+        f"| {ratio:.2f}× empty | ≤ 1.5× | {'held' if ratio <= 1.5 else 'missed'} |",
         f"| Burst of {burst['events']} events | | {burst['calls_recorded']} of {burst['events'] // 2} calls recorded in {burst['seconds']:.2f} s; "
         f"longest task {burst['longest_task_ms']:.0f} ms | | no task > 200 ms | {'held' if burst['longest_task_ms'] <= 200 else 'missed'} |",
         f"| Bytes, cold load | {by['pydantic_floor_cold'] / 1e6:.2f} MB (pydantic floor) + {by['app_own_gzip'] / 1e3:.0f} kB app files | "
@@ -303,7 +317,10 @@ def write_results(r: dict) -> None:
         f"({mem['stored_calls']} calls stored) | | ≤ +30 MB, then flat | "
         f"{'held' if mem['after_mb'] - mem['boot_mb'] <= 30 and mem['past_cap_mb'] - mem['after_mb'] <= 3 else 'missed'} |",
         "",
-        "Per-event cost runs from the boot script's listener receiving the message to the DOM updated and the call persisted.",
+        "Per-event cost runs from the boot script's listener receiving the message to the DOM updated and the call persisted; "
+        f"the fake phone posts {r['per_event_empty']['n']} events itself, {SPACING_MS} ms apart. "
+        "Bytes: the app's cold load, less its own files, over the pydantic floor's cold load; the app's figure includes "
+        "the MicroPython boot interpreter, which the floor does not load.",
     ]
     (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
     (ROOT / "bench" / "results.json").write_text(json.dumps(r, indent=2) + "\n")

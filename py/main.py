@@ -14,7 +14,7 @@ from typing import Any
 import integrations  # noqa: F401 - registers the integrator's @on handlers
 import js
 
-from cloudtalk.app import PhoneApp
+from cloudtalk.app import PhoneApp, warm_up
 from cloudtalk.browser.alerts import Alerts
 from cloudtalk.browser.contact import ContactCard
 from cloudtalk.browser.dom import by_id, keep, listen
@@ -216,6 +216,7 @@ async def main() -> None:
 
         probe.modules = keep(modules)
 
+    warm_up()  # the first real message pays no first-use costs
     # Go live: everything the phone sent while Python booted is handled now, in order.
     dock.take_over(receive, ignore)
     boot.ready = True

@@ -159,6 +159,16 @@ def _describe(error: ValidationError) -> str:
     return f"{where or 'message'}: {message}" + (f" (+{more} more)" if more else "")
 
 
+def samples() -> list[str]:
+    """One message of every event with every contact field filled, then one that is rejected."""
+    contact = {
+        "id": 1, "name": "Sample", "company": "Sample Ltd", "contact_emails": ["a@example.com"],
+        "contact_numbers": ["+1"], "tags": ["t"], "external_urls": [{"external_system": "x", "external_url": "https://example.com"}],
+    }  # fmt: skip
+    properties = {"call_uuid": "sample", "external_number": "+1", "internal_number": "+2", "contact": contact}
+    return [*(json.dumps({"event": name, "properties": properties}) for name in EVENT_NAMES), '{"event": "sample"}']
+
+
 def parse(raw: object) -> PhoneEvent | Rejection:
     """Turn one raw message into a typed event or a Rejection; never raises on input.
 

@@ -115,6 +115,17 @@ def test_selecting_a_call_in_the_timeline_shows_its_contact(app: App):
     app.page.get_by_role("region", name="Contact card").get_by_text("Alice").wait_for()
 
 
+def test_back_returns_to_the_view_a_ringing_call_switched_away_from(app: App):
+    app.open("/#/settings")
+    app.call("ringing", "back-1", contact={"name": "Grace"})
+    app.page.locator('[data-view="contact"]').wait_for(state="visible")
+    assert app.page.evaluate("location.hash") == "#/contact"
+    app.page.go_back()
+    app.page.locator('[data-view="settings"]').wait_for(state="visible")
+    assert app.page.locator('[data-view="contact"]').is_hidden()
+    assert app.page.locator('nav a[aria-current="page"]').get_attribute("data-route") == "settings"
+
+
 def test_switching_views_never_reloads_or_moves_the_phone(app: App):
     app.open()
     app.page.evaluate("window.__phone = document.getElementById('phone')")

@@ -6,6 +6,7 @@ import json
 
 from cloudtalk.app import PhoneApp
 from cloudtalk.calls import Outcome
+from cloudtalk.events import EVENT_NAMES
 from cloudtalk.handlers import Registry
 from cloudtalk.log import CallLog
 from cloudtalk.persist import MemoryStorage
@@ -88,3 +89,20 @@ def test_a_recording_holds_accepted_messages_only_with_their_offsets():
     document = json.loads(app.recording_json())
     assert [m["offset_ms"] for m in document["messages"]] == [0, 2000]
     assert json.loads(document["messages"][1]["data"])["event"] == "ended"
+
+
+def test_warm_up_runs_a_sample_call_through_a_throwaway_app_and_leaves_no_trace():
+    from cloudtalk.app import warm_up
+    from cloudtalk.handlers import registry
+
+    seen: list[str] = []
+
+    def spy(event, call) -> None:
+        seen.append(call.uuid)
+
+    registry.on("ringing")(spy)
+    try:
+        assert warm_up() == len(EVENT_NAMES)
+    finally:
+        registry.remove(spy)
+    assert seen == [], "the app's own handlers are not run"

@@ -14,6 +14,7 @@ from cloudtalk.events import (
     Rejection,
     Ringing,
     parse,
+    samples,
 )
 
 from .messages import message, sample_text
@@ -112,3 +113,11 @@ def test_contact_merge_keeps_old_fields_and_lays_new_ones_over():
     new = Contact.model_validate({"name": "John Doe", "tags": ["VIP", "Europe"]})
     merged = old.merged_with(new)
     assert (merged.name, merged.company, merged.tags) == ("John Doe", "Co", ["VIP", "Europe"])
+
+
+def test_samples_cover_every_event_with_a_full_contact_and_one_rejection():
+    results = [parse(raw) for raw in samples()]
+    accepted = [r for r in results if not isinstance(r, Rejection)]
+    assert [e.name for e in accepted] == list(EVENT_NAMES)
+    assert all(e.properties.contact is not None and e.properties.contact.external_urls for e in accepted), "the full contact shape"
+    assert [r.reason for r in results if isinstance(r, Rejection)] == ["unknown event 'sample'"]

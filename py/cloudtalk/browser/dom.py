@@ -64,12 +64,27 @@ def safe_url(url: str) -> str | None:
     return str(parsed.href) if parsed.protocol in SAFE_SCHEMES else None
 
 
+def _formatter(**parts: str) -> Any:
+    options = js.Object.new()
+    for name, value in parts.items():
+        setattr(options, name, value)
+    return js.Intl.DateTimeFormat.new(js.undefined, options)
+
+
+# Made once: Date.toLocaleString() builds a new formatter on every call (measured: the costliest
+# part of rendering a call), and the first one initialises the locale data.
+_DATE_TIME = _formatter(year="numeric", month="numeric", day="numeric", hour="numeric", minute="2-digit", second="2-digit")
+_CLOCK = _formatter(hour="numeric", minute="2-digit", second="2-digit")
+
+
 def local_time(ts: float) -> str:
-    return str(js.Date.new(ts * 1000).toLocaleString())
+    """Date and time in the browser's locale and time zone, as Date.toLocaleString() gives."""
+    return str(_DATE_TIME.format(ts * 1000))
 
 
 def local_clock(ts: float) -> str:
-    return str(js.Date.new(ts * 1000).toLocaleTimeString())
+    """Time of day in the browser's locale, as Date.toLocaleTimeString() gives."""
+    return str(_CLOCK.format(ts * 1000))
 
 
 def duration(seconds: float | None) -> str:
