@@ -143,6 +143,13 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
             "p99_after_first_50": percentile(warm, 0.99), "first_5": in_order[:5]}
 
 
+def summarise(runs: list[dict]) -> dict:
+    """Medians over repeated streams, with each stream's p99 kept."""
+    out = {key: median([r[key] for r in runs]) for key in ("p50", "p99", "p99_after_first_50")}
+    return {**out, "history": runs[0]["history"], "n": runs[0]["n"], "streams": len(runs),
+            "p99_each": [r["p99"] for r in runs], "first_5_each": [r["first_5"] for r in runs]}
+
+
 def percentile(values: list[float], q: float) -> float:
     return values[max(0, int(len(values) * q) - 1)]
 
@@ -256,8 +263,13 @@ def main() -> int:
             results["boot_ms"] = {k: {kind: median(v[kind]) for kind in v} for k, v in boots.items()}
             results["bytes"] = {"app_cold": median(app_bytes), "pydantic_floor_cold": median(floor_bytes), "app_own_gzip": own_bytes()}
             results["ready_with_history_warm_ms"] = median(ready_with_history(browser, site, args.history, args.runs))
-            results["per_event_empty"] = per_event(browser, site, 0, args.events)
-            results["per_event_history"] = per_event(browser, site, args.history, args.events)
+            # One stream of 1,000 events is noisy on two cores: repeat it, interleaved, and take medians.
+            streams: dict[str, list[dict]] = {"empty": [], "history": []}
+            for _ in range(args.runs):
+                streams["empty"].append(per_event(browser, site, 0, args.events))
+                streams["history"].append(per_event(browser, site, args.history, args.events))
+            results["per_event_empty"] = summarise(streams["empty"])
+            results["per_event_history"] = summarise(streams["history"])
             results["burst"] = burst(browser, site, args.events)
             results["memory"] = memory(browser, site, 10_000)
             browser.close()
@@ -301,7 +313,8 @@ def write_results(r: dict) -> None:
         *rows,
         f"| Time to ready (warm), {r['per_event_history']['history']} calls stored | {b['pydantic']['warm']:.0f} ms (pydantic) | "
         f"{r['ready_with_history_warm_ms']:.0f} ms | {history_ratio:.3f}× | ≤ 1.0× | {'held' if history_ratio <= 1.0 else 'missed'} |",
-        f"| Per-event p99, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}; past the first 50 events: p99 {e0['p99_after_first_50']:.2f}) "
+        f"| Per-event p99, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}; past the first 50 events: p99 {e0['p99_after_first_50']:.2f}; "
+        f"streams: {', '.join(f'{v:.1f}' for v in e0['p99_each'])}) "
         f"| | ≤ 4 ms | {'held' if e0['p99'] <= 4 else 'missed'} |",
         f"| Per-event p99, {eh['history']} calls stored | | {eh['p99']:.2f} ms (p50 {eh['p50']:.2f}; past the first 50: p99 {eh['p99_after_first_50']:.2f}) "
         f"| {ratio:.2f}× empty | ≤ 1.5× | {'held' if ratio <= 1.5 else 'missed'} |",
@@ -318,7 +331,8 @@ def write_results(r: dict) -> None:
         f"{'held' if mem['after_mb'] - mem['boot_mb'] <= 30 and mem['past_cap_mb'] - mem['after_mb'] <= 3 else 'missed'} |",
         "",
         "Per-event cost runs from the boot script's listener receiving the message to the DOM updated and the call persisted; "
-        f"the fake phone posts {r['per_event_empty']['n']} events itself, {SPACING_MS} ms apart. "
+        f"the fake phone posts {r['per_event_empty']['n']} events itself, {SPACING_MS} ms apart, in {r['per_event_empty']['streams']} "
+        "fresh page loads per row (medians). "
         "Bytes: the app's cold load, less its own files, over the pydantic floor's cold load; the app's figure includes "
         "the MicroPython boot interpreter, which the floor does not load.",
     ]

@@ -14,7 +14,7 @@ from typing import Any
 import integrations  # noqa: F401 - registers the integrator's @on handlers
 import js
 
-from cloudtalk.app import PhoneApp, warm_up
+from cloudtalk.app import WARM_UP_ROUNDS, PhoneApp, warm_up
 from cloudtalk.browser.alerts import Alerts
 from cloudtalk.browser.contact import ContactCard
 from cloudtalk.browser.dom import by_id, keep, listen
@@ -115,7 +115,7 @@ async def main() -> None:
             card.show(call)
             timeline.select(call.uuid)
             if alerts.settings.show_contact_on_ring:
-                router.go("contact")
+                router.go("contact", defer_history=True)
             if alerts.settings.maximise_on_ring:
                 dock.set_minimised(False)
         elif card.shown_uuid in (None, call.uuid) or (call.is_live and previous_state is None):
@@ -216,7 +216,14 @@ async def main() -> None:
 
         probe.modules = keep(modules)
 
-    warm_up()  # the first real message pays no first-use costs
+    sample = warm_up()  # the first real messages pay no first-use costs (see app.warm_up)
+    if sample is not None:  # the same for rendering: a spare card and timeline items, off the page
+        spare_card = ContactCard(js.document.createElement("section"), partner=str(boot.partner))
+        for _ in range(WARM_UP_ROUNDS):
+            timeline.rehearse(sample)
+            spare_card.show(None)
+            spare_card.show(sample)
+    js.window.performance.mark("app-warmed")
     # Go live: everything the phone sent while Python booted is handled now, in order.
     dock.take_over(receive, ignore)
     boot.ready = True

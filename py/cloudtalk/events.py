@@ -159,13 +159,16 @@ def _describe(error: ValidationError) -> str:
     return f"{where or 'message'}: {message}" + (f" (+{more} more)" if more else "")
 
 
+SAMPLE_UUID = "cloudtalk-app-sample"
+
+
 def samples() -> list[str]:
     """One message of every event with every contact field filled, then one that is rejected."""
     contact = {
         "id": 1, "name": "Sample", "company": "Sample Ltd", "contact_emails": ["a@example.com"],
         "contact_numbers": ["+1"], "tags": ["t"], "external_urls": [{"external_system": "x", "external_url": "https://example.com"}],
     }  # fmt: skip
-    properties = {"call_uuid": "sample", "external_number": "+1", "internal_number": "+2", "contact": contact}
+    properties = {"call_uuid": SAMPLE_UUID, "external_number": "+1", "internal_number": "+2", "contact": contact}
     return [*(json.dumps({"event": name, "properties": properties}) for name in EVENT_NAMES), '{"event": "sample"}']
 
 

@@ -146,6 +146,16 @@ class Timeline:
             self.on_select(call)
 
     def _item(self, call: Call) -> Any:
+        parts = self._build(call)
+        self.parts[call.uuid] = parts
+        return parts.item
+
+    def rehearse(self, call: Call) -> None:
+        """Build one item off the page and drop it: run at boot so the first real call's
+        rendering does not pay the runtime's first-use costs (see app.warm_up)."""
+        self._build(call)
+
+    def _build(self, call: Call) -> _Parts:
         item = el("li", None, class_="call", data_uuid=call.uuid)
         head = el("div", None, class_="call-head")
         head.append(el("span", ARROWS[call.direction], class_=f"direction dir-{call.direction.value}"))
@@ -164,9 +174,9 @@ class Timeline:
         details.append(el("summary"))
         details.append(el("ol"))
         item.append(details)
-        self.parts[call.uuid] = _Parts(item, head, meta, details)
-        self._fill(call, shown_steps=0)
-        return item
+        parts = _Parts(item, head, meta, details)
+        self._fill(parts, call, shown_steps=0)
+        return parts
 
     def _refresh(self, item: Any, call: Call) -> None:
         """Update an item in place; it is rebuilt only when who or which way changed (rare)."""
@@ -180,10 +190,10 @@ class Timeline:
             self.items[call.uuid] = new
             item.replaceWith(new)
             return
-        self._fill(call, shown_steps=len(before.steps))
+        self._fill(parts, call, shown_steps=len(before.steps))
 
-    def _fill(self, call: Call, shown_steps: int) -> None:
-        parts = self.parts[call.uuid]
+    @staticmethod
+    def _fill(parts: _Parts, call: Call, shown_steps: int) -> None:
         parts.call = call
         outcome = call.outcome
         parts.item.dataset.state = call.state.value
