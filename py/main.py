@@ -91,10 +91,16 @@ async def main() -> None:
         help_text.textContent = f"This visit uses the {phone} (set by ?phone= in the address)."
         help_text.hidden = False
 
+    history_controls = [by_id(name) for name in ("export-csv", "export-json", "clear-history")]
+    history_was_empty: bool | None = None
+
     def history_buttons() -> None:
+        nonlocal history_was_empty
         empty = len(log) == 0
-        for name in ("export-csv", "export-json", "clear-history"):
-            by_id(name).disabled = empty
+        if empty != history_was_empty:  # runs on every event: touch the page only on a change
+            history_was_empty = empty
+            for control in history_controls:
+                control.disabled = empty
 
     def redispatch(event: PhoneEvent) -> None:
         # For host JavaScript: every accepted event, as validated JSON.

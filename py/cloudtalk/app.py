@@ -107,7 +107,7 @@ class PhoneApp:
         )
 
 
-WARM_UP_ROUNDS = 30
+WARM_UP_ROUNDS = 10
 
 
 def warm_up(rounds: int = WARM_UP_ROUNDS) -> Call | None:
@@ -116,7 +116,7 @@ def warm_up(rounds: int = WARM_UP_ROUNDS) -> Call | None:
     The first messages through each code path pay one-off costs: the runtime compiling code on
     first use, then again, optimised, once it is hot. Measured in Chromium: the first ringing
     cost 25-40 ms and the next few dozen events 3-12 ms, against ~1 ms later. Paying this at
-    boot (30 rounds: ~1 ms each) keeps the first real calls as fast as the rest. A throwaway
+    boot (10 rounds; 30 measured no better) keeps the first real calls as fast as the rest. A throwaway
     app and store: nothing is kept, shown or dispatched to handlers. Returns the sample call,
     for the views to rehearse rendering it.
     """

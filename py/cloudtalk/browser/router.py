@@ -22,6 +22,8 @@ class Router:
         self.on_change: list[Callable[[str], None]] = []
         self._pending: str | None = None
         self._push = keep(self._push_pending)
+        self._views = [(str(v.dataset.view), v) for v in js.document.querySelectorAll("[data-view]")]
+        self._links = [(str(a.dataset.route), a) for a in js.document.querySelectorAll("[data-route]")]
         listen(js.window, "hashchange", lambda _e: self.sync())
 
     def route_from_hash(self) -> str:
@@ -55,15 +57,15 @@ class Router:
             js.window.history.pushState(None, "", f"#/{name}")
 
     def _show(self, name: str) -> None:
-        for view in js.document.querySelectorAll("[data-view]"):
-            view.hidden = view.dataset.view != name
-        for link in js.document.querySelectorAll("[data-route]"):
-            if link.dataset.route == name:
+        if name == self.current:
+            return  # already shown: a ringing call while on Contact touches nothing
+        for view_name, view in self._views:
+            view.hidden = view_name != name
+        for route, link in self._links:
+            if route == name:
                 link.setAttribute("aria-current", "page")
             else:
                 link.removeAttribute("aria-current")
-        changed = name != self.current
         self.current = name
-        if changed:
-            for callback in self.on_change:
-                callback(name)
+        for callback in self.on_change:
+            callback(name)

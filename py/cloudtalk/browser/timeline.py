@@ -49,6 +49,7 @@ class Timeline:
         self.search = by_id("search")
         self.filter = by_id("outcome-filter")
         self.items: dict[str, Any] = {}
+        self.selected: str | None = None
         self.parts: dict[str, _Parts] = {}
         self.limit = PAGE
         self.query = ""
@@ -110,9 +111,12 @@ class Timeline:
                 item.remove()
 
     def select(self, uuid: str | None) -> None:
-        for item in self.root.querySelectorAll("li.call.selected"):
-            item.classList.remove("selected")
-        if uuid and uuid in self.items:
+        previous, self.selected = self.selected, uuid
+        if previous == uuid:
+            return
+        if previous in self.items:
+            self.items[previous].classList.remove("selected")
+        if uuid in self.items:
             self.items[uuid].classList.add("selected")
 
     def show_more(self) -> None:
@@ -148,6 +152,8 @@ class Timeline:
     def _item(self, call: Call) -> Any:
         parts = self._build(call)
         self.parts[call.uuid] = parts
+        if call.uuid == self.selected:  # a re-rendered page keeps the selection
+            parts.item.classList.add("selected")
         return parts.item
 
     def rehearse(self, call: Call) -> None:
@@ -158,70 +164,98 @@ class Timeline:
     def _build(self, call: Call) -> _Parts:
         item = el("li", None, class_="call", data_uuid=call.uuid)
         head = el("div", None, class_="call-head")
-        head.append(el("span", ARROWS[call.direction], class_=f"direction dir-{call.direction.value}"))
+        direction = el("span")
         who = el("button", None, class_="call-open", type="button", data_uuid=call.uuid)
-        who.append(el("span", call.display_name, class_="who"))
-        who.append(el("span", call.number, class_="number"))
-        head.append(who)
-        head.append(el("span", None, class_="status"))
-        item.append(head)
+        name, number = el("span", None, class_="who"), el("span", None, class_="number")
+        who.append(name, number)
+        status = el("span", None, class_="status")
+        state, outcome, hung = el("span"), el("span"), el("span", None, class_="muted small")
+        status.append(state, outcome, hung)
+        head.append(direction, who, status)
         meta = el("div", None, class_="call-meta muted")
-        meta.append(el("time", local_time(call.started_at), datetime=iso_utc(call.started_at)))
-        meta.append(el("span"))
-        meta.append(el("span"))
-        item.append(meta)
+        ring, talk = el("span"), el("span")
+        meta.append(el("time", local_time(call.started_at), datetime=iso_utc(call.started_at)), ring, talk)
         details = el("details", None, class_="steps")
-        details.append(el("summary"))
-        details.append(el("ol"))
-        item.append(details)
-        parts = _Parts(item, head, meta, details)
-        self._fill(parts, call, shown_steps=0)
+        summary, steps = el("summary"), el("ol")
+        details.append(summary, steps)
+        item.append(head, meta, details)
+        parts = _Parts(item, details, steps, (item, direction, name, number, state, outcome, hung, ring, talk, summary))
+        self._fill(parts, call)
         return parts
 
     def _refresh(self, item: Any, call: Call) -> None:
-        """Update an item in place; it is rebuilt only when who or which way changed (rare)."""
-        parts = self.parts[call.uuid]
-        before = parts.call
-        who = (call.display_name, call.number, call.direction)
-        if before is None or (before.display_name, before.number, before.direction) != who:
-            expanded = bool(parts.details.open)
-            new = self._item(call)
-            self.parts[call.uuid].details.open = expanded
-            self.items[call.uuid] = new
-            item.replaceWith(new)
-            return
-        self._fill(parts, call, shown_steps=len(before.steps))
+        """Update an item in place: only what changed since it was last drawn is written."""
+        self._fill(self.parts[call.uuid], call)
 
     @staticmethod
-    def _fill(parts: _Parts, call: Call, shown_steps: int) -> None:
+    def _fill(parts: _Parts, call: Call) -> None:
+        look = _look_of(call)
+        # Each write is a call into the browser: skip the ones that would not change anything.
+        for node, (kind, value), before in zip(parts.nodes, look, parts.look or _BLANK, strict=True):
+            if value != before[1]:
+                _WRITE[kind](node, value)
+        parts.look = look
+        shown = len(parts.call.steps) if parts.call else 0
         parts.call = call
-        outcome = call.outcome
-        parts.item.dataset.state = call.state.value
-        if outcome:
-            parts.item.dataset.outcome = outcome.value
-        status = el("span", None, class_="status")
-        if call.is_live or not outcome:
-            status.append(el("span", call.state.label, class_=f"badge state-{call.state.value}"))
-        if outcome:
-            status.append(el("span", outcome.value, class_=f"badge outcome-{outcome.name.lower()}"))
-        if call.hung_up_by:
-            status.append(el("span", f"{call.hung_up_by.value} hung up", class_="muted small"))
-        parts.head.lastElementChild.replaceWith(status)
-        parts.meta.children[1].textContent = f"Ring {duration(call.ring_seconds)}"
-        parts.meta.children[2].textContent = f"Talk {duration(call.talk_seconds)}"
-        parts.details.firstElementChild.textContent = f"{len(call.steps)} step{'s' if len(call.steps) != 1 else ''}"
-        steps = parts.details.lastElementChild
-        for s in call.steps[shown_steps:]:  # steps only ever grow: append the new ones
-            steps.append(el("li", f"{local_clock(s.at)} · {s.event.replace('_', ' ')}"))
+        for s in call.steps[shown:]:  # steps only ever grow: append the new ones
+            parts.steps.append(el("li", f"{local_clock(s.at)} · {s.event.replace('_', ' ')}"))
+
+
+def _badge(node: Any, value: tuple[str, str] | None) -> None:
+    node.hidden = value is None
+    if value is not None:
+        node.textContent, node.className = value
+
+
+def _text(node: Any, value: str | None) -> None:
+    node.hidden = value is None
+    node.textContent = value or ""
+
+
+def _item_state(node: Any, value: tuple[str, str | None]) -> None:
+    state, outcome = value
+    node.dataset.state = state
+    if outcome:
+        node.dataset.outcome = outcome
+    else:
+        node.removeAttribute("data-outcome")
+
+
+def _direction(node: Any, value: tuple[str, str]) -> None:
+    node.textContent, node.className = value
+
+
+_WRITE: dict[str, Callable[[Any, Any], None]] = {"item": _item_state, "badge": _badge, "text": _text, "direction": _direction}
+
+
+def _look_of(call: Call) -> tuple[tuple[str, Any], ...]:
+    """What an item shows for a call, in the order of _Parts.nodes, each with how to write it."""
+    outcome = call.outcome
+    steps = len(call.steps)
+    return (
+        ("item", (call.state.value, outcome.value if outcome else None)),
+        ("direction", (ARROWS[call.direction], f"direction dir-{call.direction.value}")),
+        ("text", call.display_name),
+        ("text", call.number),
+        ("badge", (call.state.label, f"badge state-{call.state.value}") if call.is_live or not outcome else None),
+        ("badge", (outcome.value, f"badge outcome-{outcome.name.lower()}") if outcome else None),
+        ("text", f"{call.hung_up_by.value} hung up" if call.hung_up_by else None),
+        ("text", f"Ring {duration(call.ring_seconds)}"),
+        ("text", f"Talk {duration(call.talk_seconds)}"),
+        ("text", f"{steps} step{'s' if steps != 1 else ''}"),
+    )
+
+
+_BLANK = tuple(("", object()) for _ in range(10))  # a first draw writes everything
 
 
 @dataclass
 class _Parts:
-    """The elements of one rendered call that change, and the call they show."""
+    """The elements of one rendered call, what they last showed, and the call they show."""
 
     item: Any
-    head: Any
-    meta: Any
     details: Any
+    steps: Any
+    nodes: tuple[Any, ...]  # written from _look_of(call), in its order
+    look: tuple[tuple[str, Any], ...] | None = None
     call: Call | None = None
-
