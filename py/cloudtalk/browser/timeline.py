@@ -1,7 +1,8 @@
 """The call timeline: newest first, one keyed <li> per call, paged, searchable.
 
-Only the changed call's item is rebuilt on an event, so the cost per event does
-not grow with the history.
+On an event only the changed call's item is touched, and only the fields that
+changed are written (each write is a call into the browser), so the cost per
+event stays small and does not grow with the history.
 
     timeline = Timeline(log, on_select=card.show)
     timeline.update(change.call)
@@ -85,7 +86,7 @@ class Timeline:
         visible = matches(call, self.query, self.outcome)
         if old is not None:
             if visible:
-                self._refresh(old, call)
+                self._fill(self.parts[call.uuid], call)
             else:
                 old.remove()
                 del self.items[call.uuid]
@@ -183,12 +184,9 @@ class Timeline:
         self._fill(parts, call)
         return parts
 
-    def _refresh(self, item: Any, call: Call) -> None:
-        """Update an item in place: only what changed since it was last drawn is written."""
-        self._fill(self.parts[call.uuid], call)
-
     @staticmethod
     def _fill(parts: _Parts, call: Call) -> None:
+        """Draw a call into its item: only what changed since it was last drawn is written."""
         look = _look_of(call)
         # Each write is a call into the browser: skip the ones that would not change anything.
         for node, (kind, value), before in zip(parts.nodes, look, parts.look or _BLANK, strict=True):
