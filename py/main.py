@@ -229,7 +229,7 @@ async def main() -> None:
             timeline.rehearse(sample)
             spare_card.show(None)
             spare_card.show(sample)
-    js.window.performance.mark("app-warmed")
+    js.performance.mark("app-warmed")
     # Go live: everything the phone sent while Python booted is handled now, in order.
     dock.take_over(receive, ignore)
     boot.ready = True

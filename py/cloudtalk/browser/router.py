@@ -20,8 +20,8 @@ class Router:
         self.default = default
         self.current = ""
         self.on_change: list[Callable[[str], None]] = []
-        self._pending: str | None = None
-        self._push = keep(self._push_pending)
+        self._pending: str | None = None  # a view whose history entry is due on the next tick
+        self._push_later = keep(self._push_pending)
         self._views = [(str(v.dataset.view), v) for v in js.document.querySelectorAll("[data-view]")]
         self._links = [(str(a.dataset.route), a) for a in js.document.querySelectorAll("[data-route]")]
         listen(js.window, "hashchange", lambda _e: self.sync())
@@ -39,11 +39,11 @@ class Router:
         """
         self._show(name)
         if not defer_history:
-            self._pending = name
-            self._push_pending()
+            self._pending = None
+            self._push(name)
             return
         if self._pending is None:
-            js.window.setTimeout(self._push, 0)
+            js.window.setTimeout(self._push_later, 0)
         self._pending = name
 
     def sync(self) -> None:
@@ -53,7 +53,12 @@ class Router:
 
     def _push_pending(self, *_: object) -> None:
         name, self._pending = self._pending, None
-        if name is not None and js.window.location.hash != f"#/{name}":
+        if name is not None:
+            self._push(name)
+
+    @staticmethod
+    def _push(name: str) -> None:
+        if js.window.location.hash != f"#/{name}":
             js.window.history.pushState(None, "", f"#/{name}")
 
     def _show(self, name: str) -> None:

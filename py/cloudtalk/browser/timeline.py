@@ -189,8 +189,10 @@ class Timeline:
         """Draw a call into its item: only what changed since it was last drawn is written."""
         look = _look_of(call)
         # Each write is a call into the browser: skip the ones that would not change anything.
-        for node, (kind, value), before in zip(parts.nodes, look, parts.look or _BLANK, strict=True):
-            if value != before[1]:
+        before = parts.look or (None,) * len(look)  # a first draw writes everything
+        for node, shown, was in zip(parts.nodes, look, before, strict=True):
+            if shown != was:
+                kind, value = shown
                 _WRITE[kind](node, value)
         parts.look = look
         shown = len(parts.call.steps) if parts.call else 0
@@ -242,9 +244,6 @@ def _look_of(call: Call) -> tuple[tuple[str, Any], ...]:
         ("text", f"Talk {duration(call.talk_seconds)}"),
         ("text", f"{steps} step{'s' if steps != 1 else ''}"),
     )
-
-
-_BLANK = tuple(("", object()) for _ in range(10))  # a first draw writes everything
 
 
 @dataclass
