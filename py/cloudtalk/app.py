@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .calls import Call
 from .diagnostics import Diagnostics
-from .events import SAMPLE_UUID, PhoneEvent, Rejection, excerpt, parse, samples
+from .events import SAMPLE_UUID, Correction, PhoneEvent, Rejection, excerpt, parse, samples
 from .handlers import Registry
 from .log import CallLog, Change
 from .persist import MemoryStorage
@@ -61,6 +61,8 @@ class PhoneApp:
             self.diagnostics.add("rejected", result.reason, result.excerpt, at=now)
             return None
         self.accepted += 1
+        if result.corrections:
+            self._note_corrections(result.corrections, raw, now)
         if self.recording is not None:
             self.recording.append(Recorded(now, raw if isinstance(raw, str) else result.to_json()))
         try:
@@ -76,6 +78,13 @@ class PhoneApp:
             for failure in self.registry.dispatch(result, change.call):
                 self.diagnostics.add("handler_error", f"{failure.handler} on {failure.event}: {failure.error}", at=now)
         return change
+
+    def _note_corrections(self, corrections: tuple[Correction, ...], raw: object, now: float) -> None:
+        # Listed as accepted, one entry per field and rule: a phone that always sends tag objects
+        # shows one counted line per tag position, not a line per message.
+        text = excerpt(raw if isinstance(raw, str) else repr(raw))
+        for correction in corrections:
+            self.diagnostics.add("corrected", str(correction), text, at=now, key=f"{correction.path}: {correction.rule}")
 
     def ignore(self, reason: str, raw: object, *, keep: bool = True) -> None:
         """Count a message the firewall turned away (wrong origin or sender); `keep` logs it too."""

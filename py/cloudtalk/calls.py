@@ -199,7 +199,7 @@ def step(call: Call | None, event: PhoneEvent, at: float) -> Call:
     name = event.name
     props = event.properties
     next_state = TRANSITIONS.get((state, name), state)
-    base = call or Call(uuid=props.call_uuid, state=next_state or State.PENDING)
+    base = call or Call(uuid=props.call_uuid, state=State.PENDING)  # a new call always moves: its state is set below
 
     contact = base.contact
     if props.contact is not None:

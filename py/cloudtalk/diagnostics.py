@@ -1,41 +1,53 @@
-"""Diagnostics: a bounded record of what was rejected, ignored or failed, with reasons.
+"""Diagnostics: a bounded record of what was rejected, ignored, corrected or failed, with reasons.
+
+The same reason seen again is counted on its entry, not listed again, so a phone that
+sends one odd field a thousand times shows one line, "(1000×)".
 
     diagnostics = Diagnostics(limit=3)
-    diagnostics.add("rejected", "not JSON", "{oops", at=0.0)
-    assert diagnostics.counts["rejected"] == 1
+    diagnostics.add("rejected", "unknown event 'idle'", at=0.0)
+    diagnostics.add("rejected", "unknown event 'idle'", at=1.0)
+    assert diagnostics.newest_first()[0].count == 2 and diagnostics.counts["rejected"] == 2
 """
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
-KINDS = ("rejected", "ignored", "handler_error", "storage")
+KINDS = ("rejected", "ignored", "corrected", "handler_error", "storage")
+# What the navigation badge counts: something was lost or failed. A corrected message was
+# accepted, so it is listed for whoever looks, without raising an alarm.
+PROBLEMS = ("rejected", "ignored", "handler_error", "storage")
 
 
 @dataclass(frozen=True)
 class Entry:
-    seq: int
-    at: float
+    at: float  # when it was last seen
     kind: str
-    reason: str
+    reason: str  # as worded the last time
     excerpt: str = ""
+    count: int = 1  # how many times it was seen
 
 
 class Diagnostics:
-    """The newest `limit` entries and a count per kind since the page loaded."""
+    """The newest `limit` distinct entries, and a count per kind since the page loaded."""
 
     def __init__(self, limit: int = 200) -> None:
-        self.entries: deque[Entry] = deque(maxlen=limit)
+        self.limit = limit
         self.counts: Counter[str] = Counter()
-        self._seq = 0
+        self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()  # oldest first
 
-    def add(self, kind: str, reason: str, excerpt: str = "", *, at: float) -> Entry:
+    def add(self, kind: str, reason: str, excerpt: str = "", *, at: float, key: str | None = None) -> Entry:
+        """Record one occurrence. Occurrences with the same kind and `key` (the reason, unless
+        given) share one entry: it is counted, moved to the top, and shows the newest wording."""
         if kind not in KINDS:
             raise ValueError(f"unknown diagnostics kind {kind!r}")
-        self._seq += 1
-        entry = Entry(self._seq, at, kind, reason, excerpt)
-        self.entries.append(entry)
+        slot = (kind, reason if key is None else key)
+        earlier = self._entries.pop(slot, None)
+        entry = Entry(at, kind, reason, excerpt, earlier.count + 1 if earlier else 1)
+        self._entries[slot] = entry
+        if len(self._entries) > self.limit:
+            self._entries.popitem(last=False)
         self.counts[kind] += 1
         return entry
 
@@ -43,5 +55,12 @@ class Diagnostics:
         """Count without keeping an entry (e.g. ignored messages when logging them is off)."""
         self.counts[kind] += 1
 
+    @property
+    def problems(self) -> int:
+        return sum(self.counts[kind] for kind in PROBLEMS)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def newest_first(self) -> list[Entry]:
-        return list(reversed(self.entries))
+        return list(reversed(self._entries.values()))

@@ -191,8 +191,8 @@ class CallLog:
                     if version != persist.SCHEMA_VERSION:
                         record = persist.migrate(record, version)
                     call = persist.from_record(record)
-                except (ValueError, KeyError, TypeError, IndexError) as error:
-                    self._set_aside(key, text, report, error)
+                except (ValueError, KeyError, TypeError, IndexError):
+                    self._set_aside(key, text, report)
                     continue
                 if version != persist.SCHEMA_VERSION:
                     self.storage.delete(key)
@@ -206,7 +206,7 @@ class CallLog:
         report.pruned = len(self._prune(len(self._calls) - self.cap))
         return report
 
-    def _set_aside(self, key: str, text: str, report: LoadReport, error: Exception) -> None:
+    def _set_aside(self, key: str, text: str, report: LoadReport) -> None:
         backup = persist.BACKUP_PREFIX + key
         with contextlib.suppress(StorageFullError):  # better to lose the unreadable copy than to block the app
             self.storage.set(backup, text)
@@ -235,12 +235,17 @@ def iso_utc(ts: float) -> str:
     return datetime.datetime.fromtimestamp(ts, datetime.UTC).isoformat(timespec="seconds")
 
 
+# A cell made of these after its leading + or - is a phone number (or plain arithmetic at worst):
+# no function, reference or DDE call can be spelled with them.
+_NUMBER_LIKE = frozenset("0123456789 ()-./")
+
+
 def _cell(value: object) -> str:
-    """Text a spreadsheet will not run as a formula (phone numbers like +44 stay as they are)."""
+    """Text a spreadsheet will not run as a formula; phone numbers like +44 20 3868 0167 stay as they are."""
     text = "" if value is None else str(value)
     if not text:
         return text
-    if text[0] in "=@\t\r" or (text[0] in "+-" and not text[1:2].isdigit() and text[1:2] != " "):
+    if text[0] in "=@\t\r" or (text[0] in "+-" and not (text[1:] and set(text[1:]) <= _NUMBER_LIKE)):
         return "'" + text
     return text
 
@@ -265,7 +270,7 @@ def call_row(call: Call) -> dict[str, object]:
 
 def export_csv(calls: list[Call]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out)  # RFC 4180 line ends, \r\n
     writer.writerow(CSV_COLUMNS)
     for call in calls:
         row = call_row(call)

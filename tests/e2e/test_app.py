@@ -292,3 +292,33 @@ def test_a_long_history_renders_one_page_and_more_on_demand(app: App):
     # digits match across spaces: +1 555 7, +1 555 70-79, and +1 555 57 (its digits 155557 hold 5557)
     app.page.wait_for_function("document.querySelectorAll('li.call').length === 12")
     assert app.page.locator("#timeline-count").inner_text() == "12 matching"
+
+
+def test_odd_fields_cost_nothing_the_card_shows_tag_names_from_tag_objects(app: App):
+    app.open("/#/calls")
+    app.call("ringing", "odd-1", external_number=442038680167, contact={
+        "name": "Odd Fields", "company": "C" * 3000, "tags": [{"id": 1, "name": "VIP"}, {"id": 2, "name": "Europe"}],
+        "contact_numbers": [442038680167], "contact_emails": "odd@example.com",
+        "external_urls": [{"external_system": "mycrm", "external_url": None}, {"external_system": "wiki", "external_url": "https://wiki.example/odd"}],
+    })
+    app.send(json.dumps({"event": "contact_info", "properties": {"call_uuid": 77, "contact": {"tags": None, "name": "Integer Id"}}}))
+    app.send(json.dumps({"event": "ringing", "properties": {"call_uuid": "odd-2", "contact": "not an object"}}))
+    card = app.page.get_by_role("region", name="Contact card")
+    card.get_by_text("Unknown caller").wait_for()  # odd-2 rang last: its card shows
+    app.page.goto(app.base + "/#/calls")
+    app.item("odd-1").locator("button.call-open").click()
+    card.get_by_text("Odd Fields").wait_for()
+    assert card.locator(".chip").all_inner_texts() == ["VIP", "Europe"]
+    company = card.locator(".company").inner_text()
+    assert len(company) == 200 and company.endswith("…")
+    assert card.locator('a[href="tel:442038680167"]').count() == 1
+    assert card.locator('a[href="mailto:odd@example.com"]').count() == 1
+    assert card.get_by_role("link", name="wiki").get_attribute("href") == "https://wiki.example/odd"
+    app.page.goto(app.base + "/#/calls")
+    assert "Integer Id" in app.item("77").inner_text()
+    assert app.item("odd-2").get_attribute("data-state") == "ringing"
+    app.page.goto(app.base + "/#/diagnostics")
+    diagnostics = app.page.locator("#diagnostics").inner_text()
+    assert 'properties.contact.tags[0]: object → "VIP"' in diagnostics
+    assert "properties.contact: text → ignored" in diagnostics
+    assert app.page.locator("#diag-count").is_hidden()

@@ -60,6 +60,28 @@ def test_bad_messages_are_recorded_with_reasons_and_change_nothing():
     assert app.diagnostics.counts["rejected"] == 3
 
 
+def test_a_message_accepted_with_corrections_is_listed_as_such_and_repeats_are_counted():
+    app, registry = make_app()
+    seen = []
+    registry.on("ringing", "contact_info")(lambda ev, call: seen.append(call.contact.tags))
+    odd = {"name": "John", "tags": [{"id": 1, "name": "VIP"}]}
+    app.receive(message("ringing", "c1", contact=odd))
+    for _ in range(999):
+        app.receive(message("contact_info", "c1", contact=odd))
+    assert seen == [["VIP"]], "the call got its tag; repeats changed nothing"
+    (entry,) = app.diagnostics.newest_first()
+    assert (entry.kind, entry.reason, entry.count) == ("corrected", 'properties.contact.tags[0]: object → "VIP"', 1000)
+    assert '"tags": [{"id": 1' in entry.excerpt
+    assert app.diagnostics.problems == 0 and app.accepted == 1000
+
+
+def test_unknown_events_are_counted_under_their_own_name():
+    app, _ = make_app()
+    for name in ["idle", "idle", "answered", "idle"]:
+        app.receive(json.dumps({"event": name, "properties": {"call_uuid": "x"}}))
+    assert [(e.reason, e.count) for e in app.diagnostics.newest_first()] == [("unknown event 'idle'", 3), ("unknown event 'answered'", 1)]
+
+
 def test_handler_failures_show_up_in_diagnostics_and_do_not_stop_the_app():
     app, registry = make_app()
 
@@ -109,3 +131,122 @@ def test_warm_up_runs_a_sample_call_through_a_throwaway_app_and_leaves_no_trace(
     assert sample is not None and sample.uuid == SAMPLE_UUID
     assert [s.event for s in sample.steps] == ["ringing", "calling", "hangup", "ended"], "one whole answered call"
     assert sample.contact is not None and sample.contact.name == "Sample"
+
+
+class BrokenStorage(MemoryStorage):
+    """A store that refuses every write for a reason other than space (e.g. storage disabled)."""
+
+    def set(self, key: str, value: str) -> None:
+        raise PermissionError("storage is disabled")
+
+
+def test_a_rejection_is_listed_with_its_excerpt_and_time():
+    app, _ = make_app()
+    app.receive('{"event": "idle", "properties": {"call_uuid": "x"}}')
+    (entry,) = app.diagnostics.newest_first()
+    assert (entry.kind, entry.reason, entry.at) == ("rejected", "unknown event 'idle'", 1_001.0)
+    assert entry.excerpt == '{"event": "idle", "properties": {"call_uuid": "x"}}'
+
+
+def test_a_storage_failure_is_listed_and_nothing_is_shown_or_dispatched():
+    registry = Registry()
+    app = PhoneApp(CallLog(BrokenStorage()), registry, clock=FakeClock())
+    shown, handled = [], []
+    app.views.append(lambda ev, change: shown.append(ev.name))
+    registry.on("ringing")(lambda ev, call: handled.append(call.uuid))
+    assert app.receive(message("ringing")) is None
+    assert (shown, handled) == ([], [])
+    (entry,) = app.diagnostics.newest_first()
+    assert (entry.kind, entry.reason, entry.at) == ("storage", "could not save: PermissionError: storage is disabled", 1_001.0)
+    assert app.diagnostics.problems == 1
+
+
+def test_pruning_to_make_room_is_listed_as_a_storage_notice():
+    app = PhoneApp(CallLog(MemoryStorage(), cap=2), Registry(), clock=FakeClock())
+    for uuid in ["a", "b", "c"]:
+        app.receive(message("ringing", uuid))
+    (entry,) = app.diagnostics.newest_first()
+    assert (entry.kind, entry.reason, entry.at) == ("storage", "pruned 1 oldest call(s) to make room", 1_003.0)
+
+
+def test_a_handler_failure_is_listed_with_the_handler_the_event_and_the_error():
+    app, registry = make_app()
+
+    @registry.on("ringing")
+    def crm_lookup(ev, call):
+        raise LookupError("no such contact")
+
+    app.receive(message("ringing"))
+    (entry,) = app.diagnostics.newest_first()
+    assert entry.kind == "handler_error" and entry.at == 1_001.0
+    assert entry.reason.endswith("crm_lookup on ringing: LookupError: no such contact")
+
+
+def test_corrections_are_listed_with_the_message_as_received_and_when():
+    app, _ = make_app()
+    app.receive({"event": "ringing", "properties": {"call_uuid": "o", "contact": {"tags": "VIP"}}})
+    (entry,) = app.diagnostics.newest_first()
+    assert (entry.reason, entry.at) == ("properties.contact.tags: text → list of one", 1_001.0)
+    assert entry.excerpt == repr({"event": "ringing", "properties": {"call_uuid": "o", "contact": {"tags": "VIP"}}})
+
+
+def test_corrections_of_a_text_message_carry_the_text_itself():
+    app, _ = make_app()
+    raw = message("ringing", "t", contact={"tags": "VIP"})
+    app.receive(raw)
+    assert app.diagnostics.newest_first()[0].excerpt == raw
+
+
+def test_corrections_of_the_same_field_and_rule_share_a_line_whatever_the_value():
+    app, _ = make_app()
+    app.receive(message("ringing", "a", contact={"tags": [{"name": "VIP"}]}))
+    app.receive(message("ringing", "b", contact={"tags": [{"name": "Gold"}]}))
+    app.receive(message("ringing", "c", contact={"tags": ["x", {"name": "Gold"}]}))
+    assert [(e.reason, e.count) for e in app.diagnostics.newest_first()] == [
+        ('properties.contact.tags[1]: object → "Gold"', 1),
+        ('properties.contact.tags[0]: object → "Gold"', 2),
+    ]
+
+
+def test_ignored_messages_are_listed_with_an_excerpt_or_only_counted_when_logging_is_off():
+    app, _ = make_app()
+    app.ignore("sender is not the phone iframe", "x" * 500)
+    app.ignore("origin https://evil.example is not the phone's", {"event": "ringing"})
+    app.ignore("origin https://quiet.example is not the phone's", "hidden", keep=False)
+    newest, first = app.diagnostics.newest_first()
+    assert (newest.excerpt, newest.at) == ("{'event': 'ringing'}", 1_002.0)
+    assert first.excerpt == "x" * 200 + "… (500 chars)"
+    assert app.diagnostics.counts["ignored"] == 3 and len(app.diagnostics) == 2
+
+
+def test_a_recording_keeps_raw_text_as_sent_and_objects_as_validated_json():
+    app, _ = make_app()
+    app.start_recording()
+    spaced = '{"event":   "ringing", "properties": {"call_uuid": "r"}}'
+    app.receive(spaced)
+    app.receive({"event": "ended", "properties": {"call_uuid": "r", "contact": None}})
+    document = json.loads(app.recording_json())
+    assert (document["format"], document["version"]) == ("cloudtalk-recording", 1)
+    assert [m["data"] for m in document["messages"]] == [spaced, '{"event":"ended","properties":{"call_uuid":"r"}}']
+
+
+def test_an_empty_recording_is_a_valid_document_and_stopping_discards_it():
+    app, _ = make_app()
+    assert json.loads(app.recording_json())["messages"] == []
+    app.start_recording()
+    app.receive(message("ringing"))
+    app.start_recording()  # already on: keeps what it has
+    assert len(app.recording) == 1
+    app.stop_recording()
+    assert app.recording is None and json.loads(app.recording_json())["messages"] == []
+
+
+def test_a_recording_keeps_the_newest_ten_thousand_messages():
+    from cloudtalk.app import RECORDING_LIMIT
+
+    app, _ = make_app()
+    app.start_recording()
+    for i in range(RECORDING_LIMIT + 5):
+        app.receive(message("ended", f"r{i}"))
+    assert len(app.recording) == RECORDING_LIMIT
+    assert json.loads(app.recording[0].message)["properties"]["call_uuid"] == "r5"

@@ -43,6 +43,9 @@ def play(names: list[str], uuid: str = "call-1") -> Call:
         # ended is terminal
         (["ringing", "ended", "calling", "hangup"], State.ENDED, Direction.INBOUND, Outcome.MISSED, None),
         (["dialing", "ended", "ringing"], State.ENDED, Direction.OUTBOUND, Outcome.NO_ANSWER, None),
+        # a late ringing or dialing after the end tells no direction: the outcome stays as it was
+        (["ended", "ringing"], State.ENDED, Direction.UNKNOWN, Outcome.UNKNOWN, None),
+        (["hangup", "ended", "dialing"], State.ENDED, Direction.UNKNOWN, Outcome.UNKNOWN, None),
         # first seen mid-way (e.g. after a reload)
         (["calling", "ended"], State.ENDED, Direction.UNKNOWN, Outcome.ANSWERED, HungUpBy.THEY),
         (["calling", "hangup", "ended"], State.ENDED, Direction.UNKNOWN, Outcome.ANSWERED, HungUpBy.YOU),
@@ -132,3 +135,20 @@ def test_numbers_are_taken_from_the_first_message_that_has_them():
 
 def test_unknown_caller_has_a_display_name():
     assert play(["ringing"]).display_name == "Unknown caller"
+
+
+def test_a_repeated_event_that_brings_the_internal_number_is_a_change():
+    call = step(None, event("ringing", internal_number=None), at=1.0)
+    again = step(call, event("ringing", internal_number="+1 888 487 1675"), at=2.0)
+    assert again is not call and again.internal_number == "+1 888 487 1675"
+    assert [s.event for s in again.steps] == ["ringing", "ringing"]
+    later = step(again, event("calling", internal_number="+9 999"), at=3.0)
+    assert later.internal_number == "+1 888 487 1675", "the first number seen stays"
+
+
+def test_a_late_calling_after_the_hangup_only_updates_the_contact():
+    call = step(None, event("hangup"), at=1.0)
+    call = step(call, event("calling", contact={"name": "Late"}), at=2.0)
+    call = step(call, event("ended"), at=3.0)
+    assert call.contact.name == "Late"
+    assert call.answered_at is None and call.outcome is Outcome.UNKNOWN

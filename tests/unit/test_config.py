@@ -64,6 +64,33 @@ def test_the_firewall_accepts_only_the_phone_origin_and_window():
     assert config.firewall("null", phone, True) is not None
 
 
+@pytest.mark.parametrize(
+    "origin",
+    ["https://phone.cloudtalk.io.evil.example", "https://phone.cloudtalk.io:8443", "http://phone.cloudtalk.io",
+     "https://evil.phone.cloudtalk.io", "https://phone.cloudtalk.i", "HTTPS://PHONE.CLOUDTALK.IO", ""],
+)
+def test_the_firewall_compares_whole_origins(origin):
+    assert config.firewall(origin, "https://phone.cloudtalk.io", from_phone_window=True) == f"origin {origin} is not the phone's"
+
+
 def test_excerpts_are_short_and_never_fail():
     assert config.excerpt_of("x" * 500) == "x" * 200
     assert config.excerpt_of({"a": 1}) == "(a non-string value)"
+
+
+def test_a_bad_url_parameter_with_no_good_stored_partner_falls_back_to_the_default():
+    partner, error = config.resolve_partner("bad id!", "also bad!", "default")
+    assert partner == "default"
+    assert error == "Ignored ?partner='bad id!': use 1-64 letters, digits, _ or -. Using 'default'."
+
+
+def test_a_long_bad_url_parameter_is_quoted_cut_to_eighty_characters():
+    _, error = config.resolve_partner("x" * 80 + "!", None, "mycrm")
+    assert error.startswith("Ignored ?partner='" + "x" * 80 + "…'")
+    _, error = config.resolve_partner("!" * 80, None, "mycrm")
+    assert error.startswith("Ignored ?partner='" + "!" * 80 + "':")
+
+
+def test_a_stored_settings_default_falls_back_to_mycrm_when_the_deployment_default_is_invalid():
+    assert Settings.load(MemoryStorage(), default_partner="not valid!").partner == "mycrm"
+    assert Settings.load(MemoryStorage(), default_partner="acme").partner == "acme"

@@ -88,3 +88,75 @@ def test_remove_unregisters_a_handler():
     ended = event("ended")
     registry.dispatch(ended, step(None, ended, at=0))
     assert calls == [] and registry.handlers_for("ended") == ()
+
+
+def test_misuse_errors_name_what_is_wrong_and_what_would_be_right():
+    with pytest.raises(HandlerError, match=r"unknown CloudTalk event 'ring'; expected one of: ringing, dialing, calling, hangup, ended, contact_info$"):
+        Registry().on("ring")
+    with pytest.raises(HandlerError, match=r"^@on\(\) takes an event name or event class, not 42$"):
+        Registry().on(42)
+    with pytest.raises(HandlerError, match=r"^@on\(\) needs at least one event, e.g. @on\('ringing'\)$"):
+        Registry().on()
+
+    def lonely(ev):
+        pass
+
+    with pytest.raises(HandlerError, match=r"^handler 'test_misuse_errors_name_what_is_wrong_and_what_would_be_right.<locals>.lonely' must accept"):
+        Registry().on("ended")(lonely)
+
+
+def test_a_failure_records_the_call_and_a_traceback_and_a_handler_without_a_name_by_its_repr():
+    registry = Registry()
+
+    class CrmBridge:
+        def __call__(self, ev, call):
+            raise RuntimeError("boom")
+
+        def __repr__(self) -> str:
+            return "<the CRM bridge>"
+
+    registry.on("ended")(CrmBridge())
+    ended = event("ended", "c7")
+    (failure,) = registry.dispatch(ended, step(None, ended, at=0))
+    assert (failure.handler, failure.call_uuid) == ("<the CRM bridge>", "c7")
+    assert failure.traceback.startswith("Traceback") and "RuntimeError: boom" in failure.traceback
+
+
+def test_only_the_latest_hundred_failures_are_kept():
+    registry = Registry()
+
+    @registry.on("ended")
+    def broken(ev, call):
+        raise ValueError(call.uuid)
+
+    for i in range(105):
+        ended = event("ended", f"c{i}")
+        registry.dispatch(ended, step(None, ended, at=0))
+    assert len(registry.failures) == 100
+    assert registry.failures[0].call_uuid == "c5" and registry.failures[-1].call_uuid == "c104"
+
+
+def test_a_callable_object_with_the_wrong_signature_is_named_by_its_repr():
+    class OneArgument:
+        def __call__(self, ev):
+            pass
+
+        def __repr__(self) -> str:
+            return "<one-argument bridge>"
+
+    with pytest.raises(HandlerError, match=r"^handler <one-argument bridge> must accept two arguments"):
+        Registry().on("ended")(OneArgument())
+
+
+def test_a_failures_traceback_keeps_its_first_five_frames():
+    registry = Registry()
+
+    def deeper(n: int) -> None:
+        if n == 0:
+            raise RuntimeError("deep")
+        deeper(n - 1)
+
+    registry.on("ended")(lambda ev, call: deeper(10))
+    ended = event("ended")
+    (failure,) = registry.dispatch(ended, step(None, ended, at=0))
+    assert failure.traceback.count('  File "') == 5

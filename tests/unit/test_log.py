@@ -86,6 +86,20 @@ def test_history_is_capped_and_pruning_is_reported():
     assert log.pruned_total == 2
 
 
+def test_loading_more_stored_calls_than_the_cap_keeps_the_newest_and_deletes_the_rest():
+    storage = MemoryStorage()
+    writer = CallLog(storage, cap=10)
+    for i in range(5):
+        writer.apply(event("ringing", f"c{i}"), at=100 + i)
+    smaller = CallLog(storage, cap=3)
+    report = smaller.load()
+    assert [c.uuid for c in smaller.newest_first()] == ["c4", "c3", "c2"]
+    assert (report.loaded, report.pruned) == (5, 2)
+    assert "2 oldest call(s) pruned" in report.notice
+    assert storage.get(persist.call_key("c0")) is None and storage.get(persist.call_key("c1")) is None
+    assert storage.get(persist.call_key("c2")) is not None
+
+
 def test_a_full_store_prunes_the_oldest_calls_instead_of_failing():
     storage = MemoryStorage(quota_chars=3000)
     log = CallLog(storage)
@@ -173,6 +187,32 @@ def test_csv_export_has_one_row_per_call_and_defuses_formulas():
     assert rows[0]["state"] == "Dialing" and rows[0]["outcome"] == ""
 
 
+@pytest.mark.parametrize(
+    ("name", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+cmd", "'+cmd"),
+        ("-2+3", "'-2+3"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-", "'-"),
+        ("+44 20 3868 0167", "+44 20 3868 0167"),
+        ("+44 (20) 3868-0167", "+44 (20) 3868-0167"),
+        ("-5", "-5"),
+        ("+ 1", "+ 1"),
+        ("plain = text", "plain = text"),
+        ("", ""),
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused_and_numbers_are_not(name, cell):
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a", contact={"name": name}), at=0)
+    (row,) = list(csv.reader(io.StringIO(export_csv(list(log.newest_first())))))[1:]
+    assert row[3] == cell
+
+
 def test_json_export_carries_the_schema_and_every_record():
     log = CallLog(MemoryStorage())
     log.apply(event("ringing", "a"), at=0)
@@ -211,3 +251,189 @@ def test_clear_also_removes_calls_another_tab_wrote():
     tab_b.apply(event("ringing", "b-only"), at=1)
     tab_a.clear()
     assert storage.items(persist.call_prefix()) == []
+
+
+def test_a_cap_of_one_is_allowed_and_zero_is_refused_with_a_reason():
+    assert CallLog(MemoryStorage(), cap=1).cap == 1
+    with pytest.raises(ValueError, match=r"^cap must be at least 1$"):
+        CallLog(MemoryStorage(), cap=0)
+
+
+def test_latest_contact_is_none_when_no_call_has_a_contact():
+    log = CallLog(MemoryStorage())
+    assert log.latest_contact() is None
+    log.apply(event("ringing", "a"), at=1)
+    log.apply(event("ended", "a"), at=2)
+    assert log.latest_contact() is None
+
+
+def test_a_change_knows_the_call_before_and_after():
+    log = CallLog(MemoryStorage())
+    first = log.apply(event("ringing", "a"), at=1)
+    second = log.apply(event("calling", "a"), at=2)
+    assert first.previous is None and first.changed
+    assert second.previous is first.call and second.call.state is State.ON_CALL
+
+
+def test_another_tabs_end_or_deletion_of_a_call_leaves_no_active_call_behind():
+    storage = MemoryStorage()
+    mine, theirs = CallLog(storage), CallLog(storage)
+    mine.apply(event("ringing", "a"), at=1)
+    key = persist.call_key("a")
+    theirs.absorb(key, storage.get(key))
+    theirs.apply(event("ended", "a"), at=2)
+    mine.absorb(key, storage.get(key))
+    assert mine.active() is None
+    mine.apply(event("ringing", "b"), at=3)
+    assert mine.absorb(persist.call_key("b"), None) == ("b", None)
+    assert mine.active() is None and "b" not in mine
+
+
+def test_pruning_for_the_cap_also_forgets_a_live_call():
+    log = CallLog(MemoryStorage(), cap=1)
+    log.apply(event("ringing", "a"), at=1)
+    log.apply(event("ended", "b"), at=2)
+    assert log.active() is None, "the pruned live call is no longer active"
+
+
+class QuotaStorage(MemoryStorage):
+    """Refuses any write that would hold more than `room` calls."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def set(self, key: str, value: str) -> None:
+        calls = {k for k in self.data if k.startswith(persist.call_prefix())}
+        if key.startswith(persist.call_prefix()) and key not in calls and len(calls) >= self.room:
+            raise persist.StorageFullError(key)
+        super().set(key, value)
+
+
+def test_a_full_store_drops_a_tenth_of_the_oldest_calls_and_never_the_one_being_saved():
+    storage = QuotaStorage(room=20)
+    log = CallLog(storage)
+    for i in range(20):
+        log.apply(event("ringing", f"c{i:02}"), at=i)
+    change = log.apply(event("ringing", "new"), at=99)
+    assert change.pruned == ("c00", "c01")  # 21 calls in memory: a tenth is 2
+    assert log.get("new") is not None and storage.get(persist.call_key("new")) is not None
+
+
+def test_a_store_too_full_for_even_one_call_raises_instead_of_looping():
+    log = CallLog(QuotaStorage(room=0))
+    with pytest.raises(persist.StorageFullError):
+        log.apply(event("ringing", "only"), at=1)
+
+
+def test_records_of_a_newer_schema_are_left_alone_for_the_newer_app_that_wrote_them():
+    storage = MemoryStorage()
+    future = persist.call_key("future", version=persist.SCHEMA_VERSION + 1)
+    storage.set(future, json.dumps({"uuid": "future", "anything": "new"}))
+    log = CallLog(storage)
+    report = log.load()
+    assert len(log) == 0 and report.set_aside == [] and storage.get(future) is not None
+
+
+def test_every_older_record_is_migrated_and_counted(monkeypatch):
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    log.apply(event("ringing", "a"), at=1)
+    log.apply(event("ringing", "b"), at=2)
+    v1 = dict(storage.data)
+    monkeypatch.setattr(persist, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(persist.MIGRATIONS, 1, lambda record: record)
+    storage.data = {k.replace(":v2:", ":v1:"): v for k, v in v1.items()}
+    assert CallLog(storage).load().migrated == 2
+
+
+def test_an_unreadable_record_is_removed_even_when_there_is_no_room_for_its_backup():
+    class NoRoomForBackups(MemoryStorage):
+        def set(self, key: str, value: str) -> None:
+            if key.startswith(persist.BACKUP_PREFIX):
+                raise persist.StorageFullError(key)
+            super().set(key, value)
+
+    storage = NoRoomForBackups()
+    storage.set(persist.call_key("bad"), "{broken")
+    report = CallLog(storage).load()
+    assert report.set_aside == [persist.call_key("bad")]
+    assert storage.data == {}
+
+
+def test_the_csv_has_a_row_per_call_with_windows_line_ends_and_rounded_durations():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a", contact={"name": "Ann", "company": "Acme"}), at=0)
+    log.apply(event("calling", "a"), at=5.25)
+    log.apply(event("ended", "a"), at=65.5)
+    text = export_csv(list(log.newest_first()))
+    assert text.count("\r\n") == 2 and text.endswith("\r\n")
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["company"], row["ring_seconds"], row["talk_seconds"]) == ("Acme", "5.2", "60.2")
+
+
+@pytest.mark.parametrize("name", ["Xavier", "+0123456789 ()-./", "+1 (555) 0100"])
+def test_csv_cells_that_cannot_run_stay_as_they_are(name):
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a", contact={"name": name}), at=0)
+    (row,) = list(csv.reader(io.StringIO(export_csv(list(log.newest_first())))))[1:]
+    assert row[3] == name
+
+
+def test_csv_defuses_a_plus_followed_by_letters_after_a_digit():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a", contact={"name": "+a1"}), at=0)
+    (row,) = list(csv.reader(io.StringIO(export_csv(list(log.newest_first())))))[1:]
+    assert row[3] == "'+a1"
+
+
+def test_the_json_export_is_indented_unicode_text_with_a_summary_per_call():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "a", contact={"name": "Zoë"}), at=0)
+    text = export_json(list(log.newest_first()), exported_at=86400)
+    assert text.startswith('{\n  "schema": ') and "Zoë" in text
+    document = json.loads(text)
+    assert document["exported_at"] == "1970-01-02T00:00:00+00:00"
+    assert document["calls"][0]["summary"]["name"] == "Zoë"
+
+
+def test_absorbing_the_deletion_of_a_call_this_tab_never_had_is_harmless():
+    log = CallLog(MemoryStorage())
+    assert log.absorb(persist.call_key("never-seen"), None) == ("never-seen", None)
+
+
+def test_a_full_store_prunes_round_after_round_until_the_call_fits():
+    storage = QuotaStorage(room=5)
+    log = CallLog(storage)
+    for i in range(5):
+        log.apply(event("ringing", f"c{i}"), at=i)
+    storage.room = 3  # someone else's data took the room
+    change = log.apply(event("ringing", "new"), at=9)
+    assert change.pruned == ("c0", "c1", "c2")
+    assert [c.uuid for c in log.newest_first()] == ["new", "c4", "c3"]
+
+
+def test_a_full_store_never_prunes_the_call_being_saved_even_when_it_is_the_oldest():
+    storage = QuotaStorage(room=2)
+    log = CallLog(storage)
+    log.apply(event("ringing", "old"), at=1)
+    log.apply(event("ringing", "mid"), at=2)
+    storage.room = 1
+    log.apply(event("ringing", "new"), at=3)  # prunes "old", then "mid", to make room
+    assert [c.uuid for c in log.newest_first()] == ["new"]
+    storage.data.clear()
+    storage.room = 0
+    with pytest.raises(persist.StorageFullError):
+        log.apply(event("ended", "new"), at=4)  # alone and still no room: the error is not swallowed
+
+
+def test_saving_an_update_to_the_oldest_call_in_a_full_store_keeps_it():
+    storage = QuotaStorage(room=3)
+    log = CallLog(storage)
+    for uuid in ["a", "b", "c"]:
+        log.apply(event("ringing", uuid), at=ord(uuid))
+    storage.data.pop(persist.call_key("a"))  # its record went missing, so writing it needs room again,
+    storage.data[persist.call_key("other-tab")] = "{}"  # and another tab's call took that room
+    change = log.apply(event("ended", "a"), at=200)
+    assert change.pruned == ("b",)
+    assert log.get("a").state is State.ENDED and storage.get(persist.call_key("a")) is not None

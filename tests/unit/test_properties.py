@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cloudtalk.app import PhoneApp
 from cloudtalk.calls import State, step
-from cloudtalk.events import EVENT_NAMES, Rejection, parse
+from cloudtalk.events import (
+    EMAIL_CHARS,
+    EMAILS,
+    EVENT_NAMES,
+    MAX_MESSAGE_BYTES,
+    NUMBER_CHARS,
+    NUMBERS,
+    TAGS,
+    TEXT_CHARS,
+    URLS,
+    Rejection,
+    parse,
+)
 from cloudtalk.handlers import Registry
 from cloudtalk.log import CallLog
 from cloudtalk.persist import MemoryStorage, decode, encode
 
-from .messages import message
+from .messages import message, sample_text
 
 uuids = st.sampled_from(["a", "b", "c"])
 names = st.sampled_from(EVENT_NAMES)
@@ -85,3 +99,92 @@ def test_a_call_never_leaves_ended_and_its_durations_are_never_negative(sequence
             assert call.state is State.ENDED
         ended = call.state is State.ENDED
         assert (call.ring_seconds or 0) >= 0 and (call.talk_seconds or 0) >= 0
+
+
+# ---------------------------------------------------------------- the forgiving edge
+
+SAMPLE = json.loads(sample_text())
+SAMPLE_UUID = SAMPLE["properties"]["call_uuid"]
+REQUIRED = {("event",), ("properties",), ("properties", "call_uuid")}
+
+
+def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _paths(child, (*prefix, index))
+    return found
+
+
+OPTIONAL_PATHS = [path for path in _paths(SAMPLE) if path and path not in REQUIRED]
+
+
+def _nested(depth: int, leaf: Any, as_object: bool) -> Any:
+    for _ in range(depth):
+        leaf = {"x": leaf} if as_object else [leaf]
+    return leaf
+
+
+any_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=300),
+    lambda children: st.lists(children, max_size=6) | st.dictionaries(st.text(max_size=10), children, max_size=6),
+    max_leaves=40,
+)
+deeply_nested = st.builds(_nested, st.integers(min_value=1, max_value=150), any_json, st.booleans())
+
+
+def _replaced(path: tuple, value: Any) -> dict:
+    message = copy.deepcopy(SAMPLE)
+    target = message
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return message
+
+
+def _assert_bounded(event: Any) -> None:
+    contact = event.properties.contact
+    for text in (event.properties.external_number, event.properties.internal_number):
+        assert text is None or (isinstance(text, str) and len(text) <= NUMBER_CHARS)
+    if contact is None:
+        return
+    for text in (contact.name, contact.company, *contact.tags, *(u.external_system for u in contact.external_urls)):
+        assert text is None or (isinstance(text, str) and len(text) <= TEXT_CHARS)
+    assert all(isinstance(n, str) and len(n) <= NUMBER_CHARS for n in contact.contact_numbers)
+    assert all(isinstance(e, str) and len(e) <= EMAIL_CHARS for e in contact.contact_emails)
+    assert len(contact.tags) <= TAGS and len(contact.contact_numbers) <= NUMBERS and len(contact.contact_emails) <= EMAILS
+    assert len(contact.external_urls) <= URLS
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(OPTIONAL_PATHS), any_json | deeply_nested)
+def test_any_json_value_at_any_optional_path_of_the_sample_still_gives_the_call(path, value):
+    raw = json.dumps(_replaced(path, value))
+    assume(len(raw.encode("utf-8", "surrogatepass")) <= MAX_MESSAGE_BYTES)
+    event = parse(raw)
+    assert not isinstance(event, Rejection), (path, event)
+    assert (event.name, event.call_uuid) == ("ringing", SAMPLE_UUID)
+    _assert_bounded(event)
+    for correction in event.corrections:
+        assert correction.path.startswith("properties.")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(OPTIONAL_PATHS), any_json), min_size=2, max_size=6))
+def test_several_odd_fields_at_once_still_give_the_call(replacements):
+    message = copy.deepcopy(SAMPLE)
+    for path, value in replacements:
+        target = message
+        try:
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier replacement took this path's parent away
+    event = parse(json.dumps(message))
+    assert not isinstance(event, Rejection), event
+    assert event.call_uuid == SAMPLE_UUID
+    _assert_bounded(event)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..calls import Call
+from ..present import tel_href
 from .dom import clear, el, safe_url
 
 
@@ -57,7 +58,7 @@ class ContactCard:
             facts.append(el("dt", "Phone"))
             dd = el("dd")
             for number in numbers:
-                dd.append(_link(number, "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")))
+                dd.append(_link(number, tel_href(number)))
             facts.append(dd)
         if contact and contact.contact_emails:
             facts.append(el("dt", "E-mail"))

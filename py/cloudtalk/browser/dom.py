@@ -85,12 +85,3 @@ def local_time(ts: float) -> str:
 def local_clock(ts: float) -> str:
     """Time of day in the browser's locale, as Date.toLocaleTimeString() gives."""
     return str(_CLOCK.format(ts * 1000))
-
-
-def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    total = round(seconds)
-    minutes, secs = divmod(total, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"

@@ -18,7 +18,13 @@ from ..persist import Storage
 from ..settings import Settings
 from .dom import by_id, clear, el, listen, local_clock
 
-KIND_LABELS = {"rejected": "Rejected", "ignored": "Ignored", "handler_error": "Handler error", "storage": "Storage"}
+KIND_LABELS = {
+    "rejected": "Rejected",
+    "ignored": "Ignored",
+    "corrected": "Accepted, corrected",
+    "handler_error": "Handler error",
+    "storage": "Storage",
+}
 
 
 def download(filename: str, text: str, mime: str) -> None:
@@ -131,7 +137,7 @@ class DiagnosticsPanel:
 
     def changed(self) -> None:
         """Cheap per-message update; the full list is rendered only while the panel is open."""
-        total = sum(self.diagnostics.counts.values())
+        total = self.diagnostics.problems
         self.badge.hidden = total == 0
         self.badge.textContent = str(total)
         if self.visible:
@@ -140,13 +146,14 @@ class DiagnosticsPanel:
     def render(self) -> None:
         counts = self.diagnostics.counts
         self.summary.textContent = (
-            f"{counts['rejected']} rejected · {counts['ignored']} ignored · {counts['handler_error']} handler errors · "
-            f"{counts['storage']} storage notices since this page loaded. The newest {self.diagnostics.entries.maxlen} are kept."
+            f"{counts['rejected']} rejected · {counts['ignored']} ignored · {counts['corrected']} corrected fields in accepted "
+            f"messages · {counts['handler_error']} handler errors · {counts['storage']} storage notices since this page loaded. "
+            f"Repeats are counted on one line; the newest {self.diagnostics.limit} lines are kept."
         )
         clear(self.root)
         for entry in self.diagnostics.newest_first():
             self.root.append(self._item(entry))
-        if not self.diagnostics.entries:
+        if not len(self.diagnostics):
             self.root.append(el("li", "Nothing rejected or ignored so far.", class_="muted"))
 
     @staticmethod
@@ -155,6 +162,8 @@ class DiagnosticsPanel:
         item.append(el("span", KIND_LABELS[entry.kind], class_="badge"))
         item.append(el("time", local_clock(entry.at)))
         item.append(el("span", entry.reason, class_="reason"))
+        if entry.count > 1:
+            item.append(el("span", f"({entry.count}×)", class_="repeats"))
         if entry.excerpt:
             item.append(el("code", entry.excerpt))
         return item

@@ -17,26 +17,12 @@ from typing import Any
 
 import js
 
-from ..calls import Call, Direction
+from ..calls import Call
 from ..log import CallLog, iso_utc
-from .dom import by_id, clear, duration, el, listen, local_clock, local_time
+from ..present import Badge, ItemLook, item_look, matches
+from .dom import by_id, clear, el, listen, local_clock, local_time
 
 PAGE = 50
-ARROWS = {Direction.INBOUND: "↙ Inbound", Direction.OUTBOUND: "↗ Outbound", Direction.UNKNOWN: "• Call"}
-
-
-def matches(call: Call, query: str, outcome: str) -> bool:
-    if outcome == "live" and not call.is_live:
-        return False
-    if outcome and outcome != "live" and (call.outcome is None or call.outcome.value != outcome):
-        return False
-    if not query:
-        return True
-    haystack = " ".join(
-        filter(None, [call.display_name, call.number, call.contact.company if call.contact else None])
-    ).lower()
-    digits = "".join(ch for ch in query if ch.isdigit())
-    return query.lower() in haystack or (bool(digits) and digits in "".join(ch for ch in call.number if ch.isdigit()))
 
 
 class Timeline:
@@ -180,20 +166,20 @@ class Timeline:
         summary, steps = el("summary"), el("ol")
         details.append(summary, steps)
         item.append(head, meta, details)
-        parts = _Parts(item, details, steps, (item, direction, name, number, state, outcome, hung, ring, talk, summary))
+        nodes = (item, direction, name, number, state, outcome, hung, ring, talk, summary)  # in ItemLook's order
+        parts = _Parts(item, details, steps, nodes)
         self._fill(parts, call)
         return parts
 
     @staticmethod
     def _fill(parts: _Parts, call: Call) -> None:
         """Draw a call into its item: only what changed since it was last drawn is written."""
-        look = _look_of(call)
+        look = item_look(call)
         # Each write is a call into the browser: skip the ones that would not change anything.
-        before = parts.look or (None,) * len(look)  # a first draw writes everything
-        for node, shown, was in zip(parts.nodes, look, before, strict=True):
+        before = parts.look or (_UNDRAWN,) * len(look)  # a first draw writes everything
+        for write, node, shown, was in zip(_WRITERS, parts.nodes, look, before, strict=True):
             if shown != was:
-                kind, value = shown
-                _WRITE[kind](node, value)
+                write(node, shown)
         parts.look = look
         shown = len(parts.call.steps) if parts.call else 0
         parts.call = call
@@ -201,7 +187,7 @@ class Timeline:
             parts.steps.append(el("li", f"{local_clock(s.at)} · {s.event.replace('_', ' ')}"))
 
 
-def _badge(node: Any, value: tuple[str, str] | None) -> None:
+def _badge(node: Any, value: Badge | None) -> None:
     node.hidden = value is None
     if value is not None:
         node.textContent, node.className = value
@@ -221,29 +207,15 @@ def _item_state(node: Any, value: tuple[str, str | None]) -> None:
         node.removeAttribute("data-outcome")
 
 
-def _direction(node: Any, value: tuple[str, str]) -> None:
+def _direction(node: Any, value: Badge) -> None:
     node.textContent, node.className = value
 
 
-_WRITE: dict[str, Callable[[Any, Any], None]] = {"item": _item_state, "badge": _badge, "text": _text, "direction": _direction}
-
-
-def _look_of(call: Call) -> tuple[tuple[str, Any], ...]:
-    """What an item shows for a call, in the order of _Parts.nodes, each with how to write it."""
-    outcome = call.outcome
-    steps = len(call.steps)
-    return (
-        ("item", (call.state.value, outcome.value if outcome else None)),
-        ("direction", (ARROWS[call.direction], f"direction dir-{call.direction.value}")),
-        ("text", call.display_name),
-        ("text", call.number),
-        ("badge", (call.state.label, f"badge state-{call.state.value}") if call.is_live or not outcome else None),
-        ("badge", (outcome.value, f"badge outcome-{outcome.name.lower()}") if outcome else None),
-        ("text", f"{call.hung_up_by.value} hung up" if call.hung_up_by else None),
-        ("text", f"Ring {duration(call.ring_seconds)}"),
-        ("text", f"Talk {duration(call.talk_seconds)}"),
-        ("text", f"{steps} step{'s' if steps != 1 else ''}"),
-    )
+_UNDRAWN = object()
+# How each field of ItemLook is written into its node, in ItemLook's order.
+_WRITERS: tuple[Callable[[Any, Any], None], ...] = (
+    _item_state, _direction, _text, _text, _badge, _badge, _text, _text, _text, _text,
+)  # fmt: skip
 
 
 @dataclass
@@ -253,6 +225,6 @@ class _Parts:
     item: Any
     details: Any
     steps: Any
-    nodes: tuple[Any, ...]  # written from _look_of(call), in its order
-    look: tuple[tuple[str, Any], ...] | None = None
+    nodes: tuple[Any, ...]  # written from item_look(call), in ItemLook's order
+    look: ItemLook | None = None
     call: Call | None = None

@@ -1,0 +1,95 @@
+"""What the views show, as plain data: a timeline item's look, search matching, durations.
+
+The browser layer only writes these values into the page, so everything a user reads
+about a call is decided here, and tested under CPython and Pyodide.
+
+    look = item_look(call)
+    assert look.outcome_badge == Badge("Missed", "badge outcome-missed")
+    assert matches(call, "555 01", outcome="Missed") and duration(75) == "1:15"
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .calls import Call, Direction
+
+ARROWS = {Direction.INBOUND: "↙ Inbound", Direction.OUTBOUND: "↗ Outbound", Direction.UNKNOWN: "• Call"}
+
+LIVE_FILTER = "live"  # the outcome filter's "In progress" choice
+
+
+def duration(seconds: float | None) -> str:
+    """m:ss, or h:mm:ss from an hour; an en dash when there is no duration."""
+    if seconds is None:
+        return "–"
+    total = round(seconds)
+    minutes, secs = divmod(total, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+def digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def matches(call: Call, query: str, outcome: str) -> bool:
+    """Whether a call passes the timeline's filters.
+
+    `outcome` is an Outcome's value, LIVE_FILTER, or "" for all. `query` matches the name,
+    number or company, ignoring case, and its digits match the number's digits whatever
+    the spacing ("555 01" finds "+1 (555) 0100").
+    """
+    if outcome == LIVE_FILTER and not call.is_live:
+        return False
+    if outcome and outcome != LIVE_FILTER and (call.outcome is None or call.outcome.value != outcome):
+        return False
+    if not query:
+        return True
+    company = call.contact.company if call.contact else None
+    haystack = " ".join(filter(None, [call.display_name, call.number, company])).lower()
+    wanted = digits(query)
+    return query.lower() in haystack or (bool(wanted) and wanted in digits(call.number))
+
+
+class Badge(NamedTuple):
+    text: str
+    css: str  # class names
+
+
+class ItemLook(NamedTuple):
+    """Everything a timeline item shows for a call; the browser writes only the fields that changed."""
+
+    state: tuple[str, str | None]  # the item's data-state and data-outcome
+    direction: Badge
+    name: str
+    number: str
+    state_badge: Badge | None  # while live; an ended or stale call shows its outcome instead
+    outcome_badge: Badge | None
+    hung_up: str | None
+    ring: str
+    talk: str
+    steps: str  # the summary of the expandable list of steps
+
+
+def item_look(call: Call) -> ItemLook:
+    outcome = call.outcome
+    steps = len(call.steps)
+    return ItemLook(
+        state=(call.state.value, outcome.value if outcome else None),
+        direction=Badge(ARROWS[call.direction], f"direction dir-{call.direction.value}"),
+        name=call.display_name,
+        number=call.number,
+        state_badge=Badge(call.state.label, f"badge state-{call.state.value}") if call.is_live else None,
+        outcome_badge=Badge(outcome.value, f"badge outcome-{outcome.name.lower()}") if outcome else None,
+        hung_up=f"{call.hung_up_by.value} hung up" if call.hung_up_by else None,
+        ring=f"Ring {duration(call.ring_seconds)}",
+        talk=f"Talk {duration(call.talk_seconds)}",
+        steps=f"{steps} step{'s' if steps != 1 else ''}",
+    )
+
+
+def tel_href(number: str) -> str:
+    """A tel: link for a number as displayed: its digits, and a leading + if it has one."""
+    plus = "+" if number.strip().startswith("+") else ""
+    return f"tel:{plus}{digits(number)}"

@@ -1,0 +1,117 @@
+"""What the views show: a timeline item's look, search and filter matching, durations, tel: links."""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudtalk.calls import Call, step
+from cloudtalk.present import Badge, ItemLook, duration, item_look, matches, tel_href
+
+from .messages import event
+
+
+def play(names: list[str], uuid: str = "c1", **kw) -> Call:
+    call = None
+    for t, name in enumerate(names):
+        call = step(call, event(name, uuid, **kw), at=100.0 + 30 * t)
+    assert call is not None
+    return call
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(None, "–"), (0, "0:00"), (0.4, "0:00"), (0.6, "0:01"), (59, "0:59"), (60, "1:00"), (75, "1:15"),
+     (3599, "59:59"), (3600, "1:00:00"), (3661, "1:01:01"), (36000 + 61, "10:01:01")],
+)
+def test_durations_read_as_minutes_and_seconds_and_hours_from_an_hour(seconds, text):
+    assert duration(seconds) == text
+
+
+def test_an_answered_inbound_call_looks_answered_with_who_hung_up_and_its_times():
+    call = play(["ringing", "calling", "hangup", "ended"], contact={"name": "Ann", "company": "Acme"})
+    assert item_look(call) == ItemLook(
+        state=("ended", "Answered"),
+        direction=Badge("↙ Inbound", "direction dir-inbound"),
+        name="Ann",
+        number="+44 20 3868 0167",
+        state_badge=None,
+        outcome_badge=Badge("Answered", "badge outcome-answered"),
+        hung_up="you hung up",
+        ring="Ring 0:30",
+        talk="Talk 0:30",
+        steps="4 steps",
+    )
+
+
+def test_a_live_outbound_call_shows_its_state_and_no_outcome():
+    look = item_look(play(["dialing"]))
+    assert look.state == ("dialing", None)
+    assert look.direction == Badge("↗ Outbound", "direction dir-outbound")
+    assert look.state_badge == Badge("Dialing", "badge state-dialing")
+    assert (look.outcome_badge, look.hung_up, look.ring, look.talk, look.steps) == (None, None, "Ring –", "Talk –", "1 step")
+    assert look.name == "Unknown caller"
+
+
+def test_a_call_first_seen_at_its_end_is_an_unknown_call():
+    look = item_look(play(["ended"]))
+    assert look.direction == Badge("• Call", "direction dir-unknown")
+    assert look.outcome_badge == Badge("Unknown", "badge outcome-unknown")
+    assert look.state_badge is None
+
+
+def test_a_stale_call_shows_its_outcome_and_the_missed_one_its_own_class():
+    missed = item_look(play(["ringing", "ended"]))
+    assert missed.outcome_badge == Badge("Missed", "badge outcome-missed")
+    assert missed.hung_up is None
+    no_answer = item_look(play(["dialing", "ended"]))
+    assert no_answer.outcome_badge == Badge("No answer", "badge outcome-no_answer")
+
+
+@pytest.mark.parametrize(
+    ("query", "outcome", "expected"),
+    [
+        ("", "", True),
+        ("ann", "", True),  # name, any case
+        ("ACME", "", True),  # company
+        ("3868 0167", "", True),  # number as typed
+        ("38680167", "", True),  # digits across the spaces
+        ("+44 (20) 3868", "", True),  # digits of a differently spaced query
+        ("bob", "", False),
+        ("999", "", False),
+        ("", "Answered", True),
+        ("", "Missed", False),
+        ("", "live", False),
+        ("ann", "Missed", False),
+    ],
+)
+def test_the_timeline_search_matches_name_company_number_and_digits_and_the_outcome_filter(query, outcome, expected):
+    call = play(["ringing", "calling", "ended"], contact={"name": "Ann", "company": "Acme"})
+    assert matches(call, query, outcome) is expected
+
+
+def test_the_in_progress_filter_keeps_live_calls_only():
+    assert matches(play(["ringing"]), "", "live")
+    assert not matches(play(["ringing"]), "", "Missed"), "a live call has no outcome yet"
+    assert not matches(play(["ringing", "ended"]), "", "live")
+
+
+def test_a_query_without_digits_never_matches_by_digits():
+    call = play(["ringing"], contact={"name": "Zed"})
+    assert not matches(call, "-- ", "")
+
+
+@pytest.mark.parametrize(
+    ("number", "href"),
+    [("+44 20 3868 0167", "tel:+442038680167"), ("020 3868 0167", "tel:02038680167"), (" +1 (555) 0100", "tel:+15550100"),
+     ("1+2", "tel:12"), ("<b>+1</b>", "tel:1")],
+)
+def test_tel_links_keep_only_digits_and_a_leading_plus(number, href):
+    assert tel_href(number) == href
+
+
+def test_a_call_without_a_contact_is_found_by_number_and_a_query_may_span_name_and_number():
+    assert matches(play(["ringing"]), "3868", "")
+    assert not matches(play(["ringing"]), "acme", "")
+    assert matches(play(["ringing"], contact={"name": "Ann"}), "ann +44", "")
+    no_number = step(None, event("ringing", "n", external_number=None, contact={"name": "Ann", "company": "Acme"}), at=0)
+    assert matches(no_number, "ann acme", "")
