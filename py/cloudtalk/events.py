@@ -512,11 +512,13 @@ _SAMPLE_ODDLY = {
 }  # fmt: skip
 
 
+_SAMPLE_PROPERTIES = {"call_uuid": SAMPLE_UUID, "external_number": "+1", "internal_number": "+2", "contact": _SAMPLE_CONTACT}
+
+
 def samples() -> list[str]:
     """One message of every event with every field filled, one that needs corrections, then one that is rejected."""
-    properties = {"call_uuid": SAMPLE_UUID, "external_number": "+1", "internal_number": "+2", "contact": _SAMPLE_CONTACT}
     return [
-        *(json.dumps({"event": name, "properties": properties}) for name in EVENT_NAMES),
-        json.dumps({"event": "contact_info", "properties": {**properties, "contact": _SAMPLE_ODDLY}}),
+        *(json.dumps({"event": name, "properties": _SAMPLE_PROPERTIES}) for name in EVENT_NAMES),
+        json.dumps({"event": "contact_info", "properties": {**_SAMPLE_PROPERTIES, "contact": _SAMPLE_ODDLY}}),
         '{"event": "sample"}',
     ]

@@ -151,12 +151,15 @@ def test_a_callable_object_with_the_wrong_signature_is_named_by_its_repr():
 def test_a_failures_traceback_keeps_its_first_five_frames():
     registry = Registry()
 
-    def deeper(n: int) -> None:
+    def odd(n: int) -> None:  # two functions in turn: Python folds a frame repeated three times
         if n == 0:
             raise RuntimeError("deep")
-        deeper(n - 1)
+        even(n - 1)
 
-    registry.on("ended")(lambda ev, call: deeper(10))
+    def even(n: int) -> None:
+        odd(n - 1)
+
+    registry.on("ended")(lambda ev, call: odd(10))
     ended = event("ended")
     (failure,) = registry.dispatch(ended, step(None, ended, at=0))
     assert failure.traceback.count('  File "') == 5
