@@ -26,7 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM_ARGS, PHONE_ORIGIN, FakePhone, free_port, start_server, stop_server  # noqa: E402
+from tests.e2e.conftest import FAKE_PHONE, PHONE_ORIGIN, free_port, start_server, stop_server  # noqa: E402
+from tests.e2e.engines import CHROMIUM_ARGS  # noqa: E402
+
+
+def FakePhone():  # noqa: N802 - reads as the route handler it returns
+    """A route handler answering the phone's origin with the fake phone page."""
+    return lambda route: route.fulfill(status=200, content_type="text/html", body=FAKE_PHONE)
 
 FLOORS = ROOT / "bench" / "runs" / "floors"
 PAGE = """<!doctype html><html><head><meta charset="utf-8">

@@ -3,7 +3,10 @@
 MicroPython starts in a fraction of Pyodide's boot time. This script creates the
 phone iframe, runs the message firewall, and queues every accepted message until
 the Pyodide app (py/main.py) takes over by setting `cloudtalkBoot.sink`.
-It also drives the boot progress bar from PyScript's `py:progress` events.
+
+It also keeps to one phone per browser: the tab holding the Web Lock "cloudtalk-phone"
+has the phone; another tab shows why it has none, and can ask for it over a
+BroadcastChannel. And it drives the boot progress bar from PyScript's `py:progress`.
 """
 
 import json
@@ -11,7 +14,7 @@ import json
 import config  # py/cloudtalk/config.py, shared with the app
 import js
 from pyscript import document, window
-from pyscript.ffi import create_proxy
+from pyscript.ffi import create_proxy, to_js
 
 
 def read_json(text):
@@ -27,12 +30,25 @@ def query_param(name):
     return params.get(name) if params.has(name) else None
 
 
+def by_id(element_id):
+    return document.getElementById(element_id)
+
+
 def show_notice(text):
-    document.getElementById("notice-text").textContent = text
-    document.getElementById("notice").hidden = False
+    by_id("notice-text").textContent = text
+    by_id("notice").hidden = False
 
 
-app_config = read_json(document.getElementById("app-config").textContent)
+_kept = []  # proxies handed to the browser for the page's life
+
+
+def keep(function):
+    proxy = create_proxy(function)
+    _kept.append(proxy)
+    return proxy
+
+
+app_config = read_json(by_id("app-config").textContent)
 try:
     stored = read_json(window.localStorage.getItem(config.SETTINGS_KEY))
 except Exception:  # noqa: BLE001 - storage blocked (privacy mode): settings just are not remembered
@@ -44,18 +60,8 @@ partner, partner_error = config.resolve_partner(query_param("partner"), stored.g
 simulator = query_param("phone") == "simulator" or (query_param("phone") is None and stored.get("phone") == "simulator")
 phone_origin = window.location.origin if simulator else app_config.get("phone_origin", config.PHONE_ORIGIN)
 
-iframe = document.createElement("iframe")
-iframe.id = "phone"
-iframe.title = "CloudTalk Phone"
-iframe.setAttribute("allow", "microphone *")
-iframe.setAttribute("width", "420")
-iframe.setAttribute("height", "700")
-iframe.src = config.phone_src(partner, simulator)
-document.getElementById("phone-slot").append(iframe)
-window.performance.mark("phone-in-dom")
-
 boot = js.Object.new()
-boot.iframe = iframe
+boot.iframe = None  # the phone, while this tab has it
 boot.partner = partner
 boot.defaultPartner = default_partner
 boot.partnerError = partner_error
@@ -65,13 +71,43 @@ boot.queue = js.Array.new()  # accepted messages, in arrival order, until the ap
 boot.ignored = js.Array.new()  # [reason, excerpt] of messages the firewall turned away
 boot.sink = None  # the app's handler for accepted messages
 boot.ignoredSink = None
+boot.busy = None  # the app's answer to "is a call in progress?"
+boot.phoneHere = None  # the app's hook: called with true or false when the phone arrives or leaves
 boot.ready = False
 window.cloudtalkBoot = boot
 
 if partner_error:
     show_notice(partner_error)
 if simulator:
-    document.getElementById("simulator-badge").hidden = False
+    by_id("simulator-badge").hidden = False
+
+
+# ---------------------------------------------------------------- the phone and its firewall
+
+
+def mount_phone():
+    iframe = document.createElement("iframe")
+    iframe.id = "phone"
+    iframe.title = "CloudTalk Phone"
+    iframe.setAttribute("allow", "microphone *")
+    iframe.setAttribute("width", "420")
+    iframe.setAttribute("height", "700")
+    iframe.src = config.phone_src(partner, simulator)
+    by_id("phone-slot").append(iframe)
+    boot.iframe = iframe
+    by_id("phone-elsewhere").hidden = True
+    window.performance.mark("phone-in-dom")
+    if boot.phoneHere:
+        boot.phoneHere(True)
+
+
+def unmount_phone(text):
+    if boot.iframe:
+        boot.iframe.remove()  # the phone's page unloads: its session ends cleanly in this tab
+        boot.iframe = None
+    show_elsewhere(text)
+    if boot.phoneHere:
+        boot.phoneHere(False)
 
 
 same_window = getattr(js.Object, "is")
@@ -80,23 +116,178 @@ same_window = getattr(js.Object, "is")
 def on_message(event):
     # This listener stays for the page's life: measured, a MicroPython hop into the app's
     # sink is cheaper per message than a Pyodide listener reading the event's fields.
+    data = event.data
+    if config.runtime_self_post(data) and same_window(event.source, js.window):  # (pyscript.window is a wrapper)
+        return  # Pyodide's scheduler (Safari, WebKit): refused like any self-post, but not an intruder
     boot.receivedAt = window.performance.now()  # where the benchmark's per-event cost starts
-    reason = config.firewall(event.origin, phone_origin, same_window(event.source, iframe.contentWindow))
+    iframe = boot.iframe
+    if iframe is None:
+        reason = "no phone in this tab"
+    else:
+        reason = config.firewall(event.origin, phone_origin, same_window(event.source, iframe.contentWindow))
     if reason is None:
         sink = boot.sink
         if sink:
-            sink(event.data)
+            sink(data)
         else:
-            boot.queue.push(event.data)
+            boot.queue.push(data)
         return
     ignored_sink = boot.ignoredSink
     if ignored_sink:
-        ignored_sink(reason, config.excerpt_of(event.data))
+        ignored_sink(reason, config.excerpt_of(data))
     elif boot.ignored.length < 200:
-        boot.ignored.push(js.Array.of(reason, config.excerpt_of(event.data)))
+        boot.ignored.push(js.Array.of(reason, config.excerpt_of(data)))
 
 
 window.addEventListener("message", create_proxy(on_message))
+
+# ---------------------------------------------------------------- one phone per browser
+
+# CloudTalk's phone is one softphone per agent: a second embedded phone competes with the
+# first. The tab that holds the Web Lock has the phone; the others queue for the lock, so the
+# phone moves to one of them by itself when its tab closes, and can ask for it sooner.
+LOCK = "cloudtalk-phone"
+ANSWER_WAIT_MS = 3000  # for the holder to answer "take-over" before offering to take the phone anyway
+TITLE_MS = 6000  # how long a tab asked to come forward shows it in its title
+
+locks = getattr(window.navigator, "locks", None)
+channel = js.BroadcastChannel.new(LOCK) if hasattr(window, "BroadcastChannel") else None
+tab = str(js.Math.random())[2:]
+release = [None]  # resolves the promise that holds the lock
+answer_timer = [None]
+
+
+def set_status(text):
+    by_id("elsewhere-status").textContent = text
+
+
+def show_elsewhere(text):
+    by_id("elsewhere-text").textContent = text
+    set_status("")
+    by_id("take-phone-anyway").hidden = True
+    by_id("phone-elsewhere").hidden = False
+
+
+def say(kind, to=None):
+    if channel:
+        channel.postMessage(to_js({"kind": kind, "sender": tab, "to": to}))
+
+
+def holding(lock):
+    """The lock is ours (or, asked with ifAvailable, it was not free: lock is null)."""
+    if not lock:
+        show_elsewhere("The CloudTalk phone is open in another tab of this browser. "
+                       "Only one phone can take your calls; this tab still shows every call.")
+        wait_for_phone()
+        return None
+    if answer_timer[0] is not None:
+        window.clearTimeout(answer_timer[0])
+        answer_timer[0] = None
+    mount_phone()
+
+    def hold(resolve, _reject):
+        release[0] = resolve
+
+    return js.Promise.new(create_proxy(hold))
+
+
+def lost(_error):
+    # Another tab took the lock with `steal` (this tab did not answer in time): stand down.
+    release[0] = None
+    unmount_phone("The phone moved to another tab, which took it while this tab was not answering.")
+    wait_for_phone()
+
+
+holding_proxy = keep(holding)
+lost_proxy = keep(lost)
+
+
+def wait_for_phone():
+    locks.request(LOCK, holding_proxy).catch(lost_proxy)
+
+
+def busy():
+    app_busy = boot.busy
+    if app_busy:
+        return bool(app_busy())
+    return boot.queue.length > 0  # the app is still starting: a queued message may be a call
+
+
+def give_up_phone(requester):
+    unmount_phone("The phone moved to another tab. Use this tab instead to bring it back.")
+    say("released", requester)
+    done, release[0] = release[0], None
+    if done:
+        done()  # frees the lock: the requesting tab's queued request is granted
+    wait_for_phone()
+
+
+def flash_title():
+    title = document.title
+    document.title = "☎ The phone is here"
+    window.setTimeout(keep(lambda: setattr(document, "title", title)), TITLE_MS)
+
+
+def on_tab_message(event):
+    message = event.data
+    kind, sender, to = message.kind, message.sender, message.to
+    if to and to != tab:
+        return
+    if kind == "take-over" and boot.iframe is not None:
+        if busy():
+            say("busy", sender)
+        else:
+            give_up_phone(sender)
+    elif kind == "show-yourself" and boot.iframe is not None:
+        window.focus()  # browsers allow this only sometimes; the title says where the phone is
+        flash_title()
+        say("shown", sender)
+    elif kind == "busy":
+        set_status("The other tab is on a call. The phone can move here once that call ends.")
+        stop_answer_timer()
+    elif kind == "shown":
+        set_status("The tab with the phone is now titled “☎ The phone is here”. "
+                   "If your browser did not switch to it, pick it from your tabs.")
+
+
+def stop_answer_timer():
+    if answer_timer[0] is not None:
+        window.clearTimeout(answer_timer[0])
+        answer_timer[0] = None
+
+
+def no_answer():
+    answer_timer[0] = None
+    set_status("The other tab is not answering.")
+    by_id("take-phone-anyway").hidden = False
+
+
+def take_phone(_event):
+    set_status("Asking the other tab for the phone…")
+    stop_answer_timer()
+    answer_timer[0] = window.setTimeout(keep(no_answer), ANSWER_WAIT_MS)
+    say("take-over")
+
+
+def take_phone_anyway(_event):
+    by_id("take-phone-anyway").hidden = True
+    set_status("Taking the phone…")
+    locks.request(LOCK, to_js({"steal": True}), holding_proxy).catch(lost_proxy)
+
+
+def show_phone_tab(_event):
+    set_status("Asking the other tab to come forward…")
+    say("show-yourself")
+
+
+if locks is None or channel is None:
+    mount_phone()  # no Web Locks (an old browser, or not a secure context): the phone loads as it always did
+else:
+    channel.addEventListener("message", keep(on_tab_message))
+    by_id("take-phone").addEventListener("click", keep(take_phone))
+    by_id("take-phone-anyway").addEventListener("click", keep(take_phone_anyway))
+    by_id("show-phone-tab").addEventListener("click", keep(show_phone_tab))
+    locks.request(LOCK, to_js({"ifAvailable": True}), holding_proxy).catch(lost_proxy)
 
 # ---------------------------------------------------------------- progress bar
 
@@ -108,8 +299,8 @@ STEPS = {
     "Loading files": 88,
     "Loaded files": 92,
 }
-bar = document.getElementById("boot-progress")
-label = document.getElementById("boot-text")
+bar = by_id("boot-progress")
+label = by_id("boot-text")
 bar.value = 15
 label.textContent = "Phone loading · starting Python…"
 

@@ -32,6 +32,13 @@ from cloudtalk.settings import Settings
 STALE_SWEEP_MS = 30_000
 
 
+def _probing() -> bool:
+    try:
+        return bool(js.window.sessionStorage.getItem("cloudtalkProbe"))
+    except Exception:  # noqa: BLE001 - storage blocked: no probe
+        return False
+
+
 def show_notice(text: str) -> None:
     by_id("notice-text").textContent = text
     by_id("notice").hidden = False
@@ -209,8 +216,7 @@ async def main() -> None:
         show_notice(report.notice)
     sweep()
 
-    probe = getattr(js.window, "cloudtalkProbe", None)  # set by tests/e2e only
-    if probe is not None:
+    if _probing():  # tests/e2e only: which runtime modules did the app import?
         import sys
 
         def modules() -> Any:
@@ -220,7 +226,8 @@ async def main() -> None:
                 if (getattr(module, "__file__", None) or "").startswith("/lib/")
             }))
 
-        probe.modules = keep(modules)
+        js.window.cloudtalkProbe = js.Object.new()
+        js.window.cloudtalkProbe.modules = keep(modules)
 
     sample = warm_up()  # the first real messages pay no first-use costs (see app.warm_up)
     if sample is not None:  # the same for rendering: a spare card and timeline items, off the page
@@ -231,7 +238,7 @@ async def main() -> None:
             spare_card.show(sample)
     js.performance.mark("app-warmed")
     # Go live: everything the phone sent while Python booted is handled now, in order.
-    dock.take_over(receive, ignore)
+    dock.take_over(receive, ignore, busy=lambda: log.active() is not None)
     boot.ready = True
     by_id("boot").hidden = True
     js.document.body.dataset.ready = "true"

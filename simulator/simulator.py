@@ -122,6 +122,7 @@ def button(parent, label, handler):
     node = document.createElement("button")
     node.type = "button"
     node.textContent = label
+    node.dataset.name = label
     proxy = create_proxy(handler)
     _kept.append(proxy)
     node.addEventListener("click", proxy)

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: Chromium, a virtual environment, the
-# vendored runtime, then ruff, pytest (CPython + Chromium) and the core tests in Pyodide.
-#   bash tests/run.sh [pytest args...]
+# The whole test suite, from a fresh machine: three browser engines (Chromium, Firefox ESR,
+# WebKitGTK) from Debian, a virtual environment, the vendored runtime, then ruff, the core tests
+# in Pyodide, and pytest (the core on CPython, serve.py, end to end in all three engines).
+#   bash tests/run.sh [pytest args...]      E2E_ENGINES=chromium bash tests/run.sh   (one engine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-if ! command -v chromium >/dev/null 2>&1; then
-  step "Installing Chromium from Debian's packages"
+# command -> the Debian package that provides it
+missing=()
+for pair in chromium:chromium firefox-esr:firefox-esr WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if ((${#missing[@]})); then
+  step "Installing from Debian's packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 step "Python test environment (.venv)"
@@ -34,5 +40,5 @@ step "ruff check"
 step "Core tests inside Pyodide (Python 3.14, WebAssembly, Node.js)"
 node tests/pyodide/run_unit.mjs
 
-step "pytest: core (CPython), serve.py, end-to-end in Chromium"
+step "pytest: core (CPython), serve.py, end to end in Chromium, Firefox and WebKit"
 .venv/bin/python -m pytest "$@"

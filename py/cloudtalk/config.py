@@ -43,6 +43,22 @@ def firewall(origin, phone_origin, from_phone_window):
     return None
 
 
+_TOKEN_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def runtime_self_post(data):
+    """Whether a message is Pyodide's scheduler talking to itself ("sched$<token>$<n>").
+
+    In Safari and WebKit, Pyodide schedules callbacks by posting such strings to its own window.
+    They are not from the phone and not from an intruder: the boot script drops them unlogged
+    (still refused) when they come from the page's own window.
+    """
+    if not isinstance(data, str) or not data.startswith("sched$"):
+        return False
+    parts = data.split("$")
+    return len(parts) == 3 and parts[1] != "" and all(ch in _TOKEN_CHARS for ch in parts[1]) and parts[2].isdigit()
+
+
 def excerpt_of(data, limit=200):
     return data[:limit] if isinstance(data, str) else "(a non-string value)"
 

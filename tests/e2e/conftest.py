@@ -1,11 +1,19 @@
-"""End-to-end harness: serve.py on a free port, Debian's Chromium via Playwright, and
-the phone's real origin routed inside the browser to a local fake phone page."""
+"""End-to-end harness: the site on a free port, and every test in Chromium, Firefox and WebKit.
+
+Each test gets an `app` in one engine (its id ends in [chromium], [firefox] or [webkit]); one
+browser per engine serves the whole session, and every test starts from clean storage. The phone's
+real origin answers with tests/e2e/fake_phone.html. After each test, every page it opened must show
+no uncaught error and no Content Security Policy violation, and nothing may have been requested
+outside the site and the phone.
+
+A test that an engine cannot express is skipped there with `@needs("capability")`, and the skip
+names the capability the engine lacks.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,24 +24,52 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Frame, Page, Route, sync_playwright
+
+from .engines import ENGINES, PHONE_HOST, Engine, Scope, Tab
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PHONE_ORIGIN = "https://phone.cloudtalk.io"
+PHONE_ORIGIN = f"https://{PHONE_HOST}"
 FAKE_PHONE = (HERE / "fake_phone.html").read_text()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-BOOT_TIMEOUT_MS = 60_000
-# Collects Content Security Policy violations of the page and of its same-origin frames (the simulator).
-CSP_WATCH = """
-try {
-  const top = window.top;  // throws in the cross-origin phone frame, which is not ours to watch
-  top.__csp = top.__csp || [];
-  document.addEventListener('securitypolicyviolation', (e) =>
-    top.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
-} catch (e) {}
-"""
+BOOT_TIMEOUT_MS = 90_000  # WebKit under Xvfb boots in ~4 s here; CI machines can be slower
+
+# What each engine's driver cannot do, with the reason a skipped test gives.
+LACKS: dict[str, dict[str, str]] = {
+    "chromium": {},
+    "firefox": {
+        "colour-scheme emulation": "Marionette sets no prefers-color-scheme per page",
+        "viewport emulation": "Marionette sizes the window, not the page's viewport",
+    },
+    "webkit": {
+        "pop-up windows": "MiniBrowser under WebKitWebDriver returns null from window.open, whatever its settings",
+        "colour-scheme emulation": "WebKitWebDriver sets no prefers-color-scheme per page",
+        "viewport emulation": "WebKitWebDriver sizes the window, not the page's viewport",
+    },
+}
+
+
+def needs(*capabilities: str) -> pytest.MarkDecorator:
+    return pytest.mark.needs(*capabilities)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs(capability, ...): skip in engines that lack the capability, naming it")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine_name" in metafunc.fixturenames:
+        chosen = os.environ.get("E2E_ENGINES", "chromium,firefox,webkit").split(",")
+        metafunc.parametrize("engine_name", chosen, scope="session")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # One browser per engine at a time: run every test of an engine before starting the next.
+    order = {name: i for i, name in enumerate(ENGINES)}
+    items.sort(key=lambda item: order.get(getattr(item, "callspec", None) and item.callspec.params.get("engine_name"), -1))
+
+
+# ---------------------------------------------------------------- processes
 
 
 def free_port() -> int:
@@ -74,112 +110,122 @@ def stop_server(process: subprocess.Popen) -> int:
 @pytest.fixture(scope="session")
 def site() -> Iterator[str]:
     port = free_port()
-    process = start_server([sys.executable, "serve.py", "--port", str(port)], port)
+    process = start_server([sys.executable, "-m", "tests.e2e.site", "--port", str(port)], port)
     yield f"http://127.0.0.1:{port}"
-    assert stop_server(process) == 0, "serve.py should stop cleanly on SIGTERM"
+    assert stop_server(process) == 0
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium must be installed (tests/run.sh installs it)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def engine(engine_name: str) -> Iterator[Engine]:
+    browser = ENGINES[engine_name]()
+    yield browser
+    browser.close()
 
 
-class FakePhone:
-    """Counts loads of the phone URL and answers them with the fake phone page."""
-
-    def __init__(self, body: str = FAKE_PHONE) -> None:
-        self.body = body
-        self.loads: list[str] = []
-
-    def __call__(self, route: Route) -> None:
-        self.loads.append(route.request.url)
-        route.fulfill(status=200, content_type="text/html", body=self.body)
+# ---------------------------------------------------------------- the app under test
 
 
 class App:
-    """A page of the app plus handles on its phone, errors and requests."""
+    """The app in one tab, with its phone, and the checks every test ends with."""
 
-    def __init__(self, page: Page, base: str, phone: FakePhone) -> None:
-        self.page = page
+    def __init__(self, engine: Engine, base: str, tab: Tab | None = None) -> None:
+        self.engine = engine
         self.base = base
-        self.phone = phone
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.allowed_origins: tuple[str, ...] = ()  # tests that route a hostile origin on purpose
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.add_init_script(CSP_WATCH)
+        self.tab = tab or engine.new_tab()
 
-    def csp_violations(self) -> list[str]:
-        if self.page.is_closed():
-            return []
-        return self.page.evaluate("window.__csp || []")
+    # ------------------------------------------------------------ loading
 
     def open(self, path: str = "/") -> App:
-        self.page.goto(self.base + path)
+        self.tab.goto(self.base + path)
         self.wait_ready()
         return self
 
     def wait_ready(self) -> None:
-        self.page.wait_for_function("document.body.dataset.ready === 'true'", timeout=BOOT_TIMEOUT_MS)
+        self.tab.wait("document.body.dataset.ready === 'true'", timeout_ms=BOOT_TIMEOUT_MS)
+
+    def reload(self) -> None:
+        self.tab.js("document.body.dataset.ready = 'reloading'")  # so the wait below sees the new page
+        self.tab.reload()
+        self.wait_ready()
+
+    def go(self, route: str) -> None:
+        """Show a view by its address, as a link would (a hash change: nothing reloads)."""
+        self.tab.js("(route) => { location.hash = '#/' + route; }", route)
+        self.tab.wait("(route) => !document.querySelector(`[data-view=\"${route}\"]`).hidden", route)
+
+    # ------------------------------------------------------------ the phone
 
     @property
-    def phone_frame(self) -> Frame:
-        frame = self.page.locator("#phone").element_handle().content_frame()
-        assert frame is not None, "the phone iframe has no frame"
-        return frame
+    def phone(self) -> Scope:
+        return self.tab.frame("#phone")
 
     def send(self, message: Any) -> None:
         text = message if isinstance(message, str) else json.dumps(message)
-        self.phone_frame.evaluate("(m) => window.send(m)", text)
+        self.phone.js("(m) => window.send(m)", text)
 
     def send_raw(self, value: Any) -> None:
-        self.phone_frame.evaluate("(v) => window.sendRaw(v)", value)
+        self.phone.js("(v) => window.sendRaw(v)", value)
 
     def call(self, event: str, uuid: str, **properties: Any) -> None:
         self.send({"event": event, "properties": {"call_uuid": uuid, **properties}})
 
-    def settle(self) -> None:
-        """Wait until every message posted so far has been handled (postMessage is async)."""
-        self.page.evaluate("() => new Promise((r) => setTimeout(r, 50))")
+    def phone_loads(self) -> list[str]:
+        return self.engine.loads(PHONE_HOST)
 
-    def item(self, uuid: str):
-        return self.page.locator(f'ol[aria-label="Call timeline"] li.call[data-uuid="{uuid}"]')
+    # ------------------------------------------------------------ reading the page
 
-    def external_requests(self) -> list[str]:
-        allowed = (self.base, PHONE_ORIGIN, "data:", "blob:", *self.allowed_origins)
-        return [u for u in self.requests if not u.startswith(allowed)]
+    @staticmethod
+    def item(uuid: str) -> str:
+        return f'li.call[data-uuid="{uuid}"]'
+
+    def wait_item(self, uuid: str, *, state: str | None = None, outcome: str | None = None) -> None:
+        """Wait until the call's timeline item exists (and shows this state or outcome)."""
+        wanted = self.item(uuid) + (f'[data-state="{state}"]' if state else "") + (f'[data-outcome="{outcome}"]' if outcome else "")
+        self.tab.wait_for(wanted)
+
+    def stored(self, uuid: str) -> dict | None:
+        return self.tab.js("(uuid) => JSON.parse(localStorage.getItem('cloudtalk:v1:call:' + uuid))", uuid)
+
+    def wait_stored(self, uuid: str, state: str) -> None:
+        """Wait until the call is saved in this state: every message before the one that did it was handled."""
+        self.tab.wait(
+            "([uuid, state]) => (JSON.parse(localStorage.getItem('cloudtalk:v1:call:' + uuid)) || {}).state === state", [uuid, state]
+        )
+
+    def diagnostics(self) -> list[dict]:
+        self.go("diagnostics")
+        return self.tab.js(
+            """() => [...document.querySelectorAll('#diagnostics li.diag')].map(i => ({kind: i.className.replace('diag diag-', ''),
+                reason: i.querySelector('.reason').textContent,
+                count: Number((i.querySelector('.repeats')?.textContent ?? '(1×)').slice(1, -2))}))"""
+        )
+
+    # ------------------------------------------------------------ the checks every test ends with
+
+    def check_clean(self, allowed_origins: tuple[str, ...] = ()) -> None:
+        for tab in self.engine.tabs():
+            errors, csp = tab.problems()
+            assert errors == [], f"uncaught page errors in {self.engine.name}: {errors}"
+            assert csp == [], f"Content Security Policy violations in {self.engine.name}: {csp}"
+        external = self.engine.external_requests(allowed_origins)
+        assert external == [], f"the app must request nothing outside its origin and the phone: {external}"
 
 
 @pytest.fixture
-def phone() -> FakePhone:
-    return FakePhone()
+def app(request: pytest.FixtureRequest, engine: Engine, site: str) -> Iterator[App]:
+    for capability in (m for marker in request.node.iter_markers("needs") for m in marker.args):
+        reason = LACKS[engine.name].get(capability)
+        if reason:
+            pytest.skip(f"{engine.name} lacks {capability}: {reason}")
+    engine.start_test({PHONE_HOST: FAKE_PHONE})
+    if hasattr(engine, "clear_storage"):
+        engine.clear_storage(site)
+    application = App(engine, site)
+    application.allowed_origins: tuple[str, ...] = ()
+    yield application
+    application.check_clean(application.allowed_origins)
 
 
-@pytest.fixture
-def context(browser: Browser, phone: FakePhone) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route(f"{PHONE_ORIGIN}/**", phone)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def app(context: BrowserContext, site: str, phone: FakePhone) -> Iterator[App]:
-    app = App(context.new_page(), site, phone)
-    yield app
-    assert app.errors == [], f"uncaught page errors: {app.errors}"
-    assert app.external_requests() == [], "the app must request nothing outside its origin and the phone"
-    assert app.csp_violations() == [], "the Content Security Policy must not be violated"
-
-
-def shot(page: Page, name: str) -> Path:
+def shot(tab: Tab, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    return tab.screenshot(ARTIFACTS / f"{name}-{tab.engine.name}.png")

@@ -4,53 +4,60 @@ from __future__ import annotations
 
 import json
 
-from .conftest import App, FakePhone
+from .conftest import FAKE_PHONE, App, needs
 
 RINGING = json.dumps({"event": "ringing", "properties": {"call_uuid": "intruder", "external_number": "+1"}})
 XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script><svg onload="window.__pwned=1">'
+# An evil site with a link that opens the app: the app's opener is then on another origin.
+EVIL = FAKE_PHONE.replace("<div>", '<button id="open" onclick="window.victim = window.open(document.body.dataset.app)">open</button><div>')
 
 
-def diagnostics(app: App) -> list[str]:
-    app.page.goto(app.base + "/#/diagnostics")
-    return app.page.locator("#diagnostics li").all_inner_texts()
-
-
-def test_messages_from_the_page_itself_an_opener_and_another_frame_are_ignored_and_logged(app: App, context):
-    # An evil site opens the app and posts to it: the message comes from another origin (its opener).
-    context.route("https://evil.example/**", FakePhone())
-    evil = context.new_page()
-    evil.goto("https://evil.example/")
-    with evil.expect_popup() as popup:
-        evil.evaluate("(url) => { window.victim = window.open(url); }", app.base + "/")
-    app.page.close()
-    app.page = popup.value
-    app.page.on("pageerror", lambda error: app.errors.append(str(error)))
-    app.wait_ready()
-    evil.evaluate("(m) => window.victim.postMessage(m, '*')", RINGING)
-    app.page.evaluate("(m) => window.postMessage(m, '*')", RINGING)
+def test_messages_from_the_page_itself_and_from_a_second_frame_on_the_phones_origin_are_ignored_and_logged(app: App):
+    app.open()
+    app.tab.js("(m) => window.postMessage(m, '*')", RINGING)  # from a script of the page itself
+    app.tab.js("window.postMessage('sched$k3v9$7', '*')")  # looks like Pyodide's scheduler: refused, unlogged
     # a second frame on the phone's own origin is still not the phone
-    app.page.evaluate(
+    app.tab.js(
         "() => new Promise((done) => { const f = document.createElement('iframe'); f.id = 'twin';"
         " f.src = 'https://phone.cloudtalk.io/?twin=1'; f.onload = done; document.body.append(f); })"
     )
-    twin = app.page.locator("#twin").element_handle().content_frame()
-    twin.evaluate("(m) => window.send(m)", RINGING)
-    app.settle()
-    assert app.item("intruder").count() == 0
-    entries = diagnostics(app)
-    assert len(entries) == 3
-    joined = "\n".join(entries)
-    assert f"origin {app.base} is not the phone's" in joined
-    assert "origin https://evil.example is not the phone's" in joined  # the opener
-    assert "sender is not the phone iframe" in joined
+    app.tab.frame("#twin").js("(m) => window.send(m)", RINGING)
+    app.tab.wait("document.getElementById('diag-count').textContent === '2'")
+    entries = app.diagnostics()
+    assert app.tab.count(app.item("intruder")) == 0
+    assert sorted(e["reason"] for e in entries) == sorted([f"origin {app.base} is not the phone's", "sender is not the phone iframe"])
+    assert all(e["count"] == 1 for e in entries)
+
+
+@needs("pop-up windows")
+def test_messages_from_a_page_on_another_origin_that_opened_the_app_are_ignored_and_logged(app: App):
+    app.engine.serve("evil.example", EVIL)
+    evil = app.tab
+    evil.goto("https://evil.example/")
+    evil.js("(url) => { document.body.dataset.app = url; }", app.base + "/")
+    victim = App(app.engine, app.base, evil.popup("#open"))
+    victim.wait_ready()
+    evil.js("(m) => window.victim.postMessage(m, '*')", RINGING)
+    victim.tab.wait("document.getElementById('diag-count').textContent === '1'")
+    assert [e["reason"] for e in victim.diagnostics()] == ["origin https://evil.example is not the phone's"]
+    assert victim.tab.count(victim.item("intruder")) == 0
+    app.allowed_origins = ("https://evil.example",)
+
+
+def test_pyodides_own_scheduler_messages_are_neither_logged_nor_badged(app: App):
+    app.open("/?phone=simulator#/calls")
+    app.phone.wait("document.body.dataset.ready === 'true'", timeout_ms=60_000)
+    app.phone.click('#scenarios button[data-name="Inbound answered"]')
+    app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'Answered'", timeout_ms=60_000)
+    assert not app.tab.visible("#diag-count")
+    assert app.tab.js("document.getElementById('diag-count').textContent") in ("", "0")
+    assert app.diagnostics() == []
+    summary = app.tab.text("#diag-summary")
+    assert summary.startswith("0 rejected · 0 ignored · 0 corrected")
 
 
 def diagnostics_entries(app: App) -> list[dict]:
-    app.page.goto(app.base + "/#/diagnostics")
-    return app.page.locator("#diagnostics li.diag").evaluate_all(
-        """items => items.map(i => ({kind: i.className.replace('diag diag-', ''), reason: i.querySelector('.reason').textContent,
-            count: Number((i.querySelector('.repeats')?.textContent ?? '(1×)').slice(1, -2))}))"""
-    )
+    return app.diagnostics()
 
 
 def test_hostile_payloads_are_rejected_with_reasons_and_nothing_runs(app: App):
@@ -88,21 +95,20 @@ def test_hostile_payloads_are_rejected_with_reasons_and_nothing_runs(app: App):
     }
     app.call("ringing", "xss-1", external_number=XSS, contact=hostile_contact)
     app.call("ended", "xss-1")
-    app.page.locator('li.call[data-uuid="xss-1"][data-state="ended"]').wait_for(state="attached")
-    assert app.page.evaluate("window.__pwned") is None
-    assert app.page.evaluate("({}).polluted") is None
-    hrefs = app.page.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    app.wait_item("xss-1", state="ended")
+    assert app.tab.js("window.__pwned ?? null") is None
+    assert app.tab.js("({}).polluted ?? null") is None
+    hrefs = app.tab.js("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
     assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:", "vbscript:"))]
-    card = app.page.get_by_role("region", name="Contact card")
-    assert card.get_by_role("link", name="ok").get_attribute("href") == "https://example.com/crm/1"
-    assert card.locator("img, script, svg").count() == 0
+    assert app.tab.text('#contact-card a[href="https://example.com/crm/1"]') == "ok"
+    assert app.tab.count("#contact-card img, #contact-card script, #contact-card svg") == 0
     entries = {e["reason"]: e for e in diagnostics_entries(app) if e["kind"] == "rejected"}
     expected = {reason: len(raws) for reason, raws in rejected.items()}
     expected["not a JSON object"] += 3  # the raw values
     expected["no 'properties' object"] = 1
     expected[f"too large ({len(huge_list)} bytes; the limit is 65536)"] = 1
     assert {reason: e["count"] for reason, e in entries.items()} == expected
-    summary = app.page.locator("#diag-summary").inner_text()
+    summary = app.tab.text("#diag-summary")
     # and two corrections: the markup is longer than a phone number may be, as external_number and in contact_numbers
     assert summary.startswith(f"{sum(expected.values())} rejected · 0 ignored · 2 corrected")
 
@@ -124,9 +130,9 @@ def test_wrong_types_in_optional_fields_cost_nothing_and_are_listed_as_correctio
     for i, props in enumerate(wrong):
         app.call("ringing", f"w{i}", **props)
         app.call("ended", f"w{i}")
-    app.page.goto(app.base + "/#/calls")
-    app.page.wait_for_function("document.querySelectorAll('li.call[data-outcome=\"Missed\"]').length === 10")
-    assert app.page.locator("#diag-count").is_hidden(), "corrections are not problems: no badge"
+    app.go("calls")
+    app.tab.wait("document.querySelectorAll('li.call[data-outcome=\"Missed\"]').length === 10")
+    assert not app.tab.visible("#diag-count"), "corrections are not problems: no badge"
     reasons = [e["reason"] for e in diagnostics_entries(app) if e["kind"] == "corrected"]
     assert sorted(reasons) == sorted([
         "properties.external_number: array → dropped",
@@ -142,7 +148,7 @@ def test_wrong_types_in_optional_fields_cost_nothing_and_are_listed_as_correctio
         "properties.contact.external_urls[0]: object without a usable URL → dropped",
         "properties.contact.id: object → dropped",
     ])
-    assert "0 rejected · 0 ignored · 12 corrected fields" in app.page.locator("#diag-summary").inner_text()
+    assert "0 rejected · 0 ignored · 12 corrected fields" in app.tab.text("#diag-summary")
 
 
 STORM = """(count) => {
@@ -180,27 +186,24 @@ STORM = """(count) => {
 
 def test_a_seeded_storm_of_ten_thousand_messages_is_absorbed(app: App):
     app.open("/#/calls")
-    app.page.evaluate("window.__pwned = undefined")
-    sent = app.phone_frame.evaluate(STORM, 10_000)
-    app.page.locator('li.call[data-uuid="marker-after-storm"]').wait_for(state="attached", timeout=180_000)  # the last one sent
-    assert app.page.locator("#diag-count").inner_text() == str(sent["invalid"]), "the badge counts rejections only"
-    # the page answers at once, every occurrence is counted, and repeats share a line
-    started = app.page.evaluate("performance.now()")
+    sent = app.phone.js(STORM, 10_000)
+    app.wait_item("marker-after-storm", state="ended")  # the last one sent: every message before it was handled
+    assert app.tab.text("#diag-count") == str(sent["invalid"]), "the badge counts rejections only"
+    started = app.tab.js("performance.now()")
     entries = diagnostics_entries(app)
-    summary = app.page.locator("#diag-summary").inner_text()
+    summary = app.tab.text("#diag-summary")
     assert summary.startswith(f"{sent['invalid']} rejected · 0 ignored · {sent['corrected']} corrected fields")
     assert sum(e["count"] for e in entries if e["kind"] == "rejected") == sent["invalid"]
     assert [e["count"] for e in entries if e["kind"] == "corrected"] == [sent["corrected"]]
     assert len(entries) < 20
-    assert app.page.evaluate("performance.now()") - started < 5_000
-    assert app.page.evaluate("window.__pwned") is None
-    stored = app.page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:storm-')).length")
+    assert app.tab.js("performance.now()") - started < 5_000, "the page answers at once"
+    assert app.tab.js("window.__pwned ?? null") is None
+    stored = app.tab.js("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:storm-')).length")
     assert 250 <= stored <= 300
     # a valid call after the storm is shown correctly
     app.call("ringing", "after-storm", contact={"name": "Calm Again"})
     app.call("calling", "after-storm")
     app.call("ended", "after-storm")
-    app.settle()
-    app.page.goto(app.base + "/#/calls")
-    item = app.item("after-storm")
-    assert item.get_attribute("data-outcome") == "Answered" and "Calm Again" in item.inner_text()
+    app.go("calls")
+    app.wait_item("after-storm", outcome="Answered")
+    assert "Calm Again" in app.tab.text(app.item("after-storm"))

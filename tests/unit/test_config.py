@@ -94,3 +94,23 @@ def test_a_long_bad_url_parameter_is_quoted_cut_to_eighty_characters():
 def test_a_stored_settings_default_falls_back_to_mycrm_when_the_deployment_default_is_invalid():
     assert Settings.load(MemoryStorage(), default_partner="not valid!").partner == "mycrm"
     assert Settings.load(MemoryStorage(), default_partner="acme").partner == "acme"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("sched$4fzyo82mvyr$0", True),
+        ("sched$k3$1234", True),
+        ("sched$$1", False),
+        ("sched$AB$1", False),
+        ("sched$k3$", False),
+        ("sched$k3$1x", False),
+        ("sched$k3$1$2", False),
+        ("sched$k3", False),
+        ('{"event": "ringing"}', False),
+        (None, False),
+        (7, False),
+    ],
+)
+def test_pyodides_scheduler_posts_are_recognised_by_their_exact_shape(data, expected):
+    assert config.runtime_self_post(data) is expected

@@ -6,7 +6,7 @@ receives each accepted message directly, all in one synchronous step, so no
 message is lost or handled twice.
 
     dock = PhoneDock.attach()
-    dock.take_over(app.receive, app.ignore)
+    dock.take_over(app.receive, app.ignore, busy=lambda: log.active() is not None)
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ class PhoneDock:
 
     def __init__(self, boot: Any) -> None:
         self.boot = boot
-        self.iframe = boot.iframe
         self.dock = by_id("dock")
         self.toggle = by_id("dock-toggle")
         self.state_label = by_id("dock-state")
@@ -67,8 +66,26 @@ class PhoneDock:
     def show_state(self, text: str) -> None:
         self.state_label.textContent = text
 
-    def take_over(self, receive: Callable[[Any], Any], ignore: Callable[[str, Any], Any]) -> int:
-        """Handle every queued message in order, then receive directly. Returns how many were queued."""
+    def phone_here(self, here: bool) -> None:
+        """The boot script moved the phone into this tab or out of it (one phone per browser)."""
+        self.toggle.hidden = not here
+        if not here:
+            self.set_minimised(False)  # the explanation and its buttons must show
+            self.show_state("· in another tab")
+        else:
+            self.show_state("")
+
+    def take_over(
+        self, receive: Callable[[Any], Any], ignore: Callable[[str, Any], Any], busy: Callable[[], bool]
+    ) -> int:
+        """Handle every queued message in order, then receive directly. Returns how many were queued.
+
+        `busy` tells the boot script whether a call is in progress, so the phone never leaves
+        this tab for another in the middle of a call."""
+        self.boot.busy = keep(busy)
+        self.boot.phoneHere = keep(self.phone_here)
+        if not self.boot.iframe:
+            self.phone_here(False)
         for item in self.boot.ignored:
             ignore(str(item[0]), str(item[1]))
         self.boot.ignored.length = 0

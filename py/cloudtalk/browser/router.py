@@ -25,6 +25,8 @@ class Router:
         self._views = [(str(v.dataset.view), v) for v in js.document.querySelectorAll("[data-view]")]
         self._links = [(str(a.dataset.route), a) for a in js.document.querySelectorAll("[data-route]")]
         listen(js.window, "hashchange", lambda _e: self.sync())
+        # Back and Forward over entries made by pushState: Chromium fires hashchange, WebKit only popstate.
+        listen(js.window, "popstate", lambda _e: self.sync())
 
     def route_from_hash(self) -> str:
         name = str(js.window.location.hash).removeprefix("#/").split("?")[0]

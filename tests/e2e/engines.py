@@ -1,0 +1,817 @@
+"""The three browser engines the end-to-end suite drives, behind one small interface.
+
+- Chromium (Debian's `chromium`), driven by Playwright.
+- Firefox ESR (Debian's `firefox-esr`), driven over Marionette with Mozilla's `marionette_driver`.
+  Playwright cannot drive it: its own patched Firefox cannot be downloaded here, and its WebDriver
+  BiDi path needs a newer Firefox than ESR 153 (it sends `emulation.setMediaFeaturesOverride`).
+- WebKitGTK 2.50 (Safari's engine, Debian's `webkit2gtk-driver`), driven by Selenium through
+  WebKitWebDriver and MiniBrowser, on an Xvfb display of its own.
+
+A test speaks to a `Tab`: open, run JavaScript, wait for a condition, act on elements (also inside
+frames), read back. Each engine gives the fake phone the real phone's origin: Playwright routes
+`https://phone.cloudtalk.io` inside Chromium; Firefox and WebKit reach it through `HttpsProxy`.
+
+    engine = Chromium()
+    engine.start_test(pages={"phone.cloudtalk.io": fake_phone})
+    tab = engine.new_tab()
+    tab.goto(site + "/")
+    tab.wait("document.body.dataset.ready === 'true'")
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .https_proxy import HttpsProxy
+
+PHONE_HOST = "phone.cloudtalk.io"
+TIMEOUT_MS = 30_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = (1280, 900)
+# Hosts the browsers themselves call (updates, remote settings), never the app: left out of the
+# check that the app requests nothing outside its origin and the phone.
+BROWSER_VENDOR_HOSTS = ("mozilla.com", "mozilla.net", "mozilla.org", "firefox.com", "webkit.org", "gnome.org")
+
+
+class WaitTimeoutError(AssertionError):
+    pass
+
+
+# ---------------------------------------------------------------- the interface
+
+
+class Scope(ABC):
+    """Where JavaScript runs and elements are found: a page, or a frame inside it."""
+
+    @abstractmethod
+    def js(self, script: str, arg: Any = None) -> Any:
+        """Evaluate an expression, or call a function expression with `arg`; promises are awaited."""
+
+    @abstractmethod
+    def wait(self, condition: str, arg: Any = None, timeout_ms: int = TIMEOUT_MS) -> Any:
+        """Wait until `condition` (as for js) is truthy and return its value; never a fixed sleep."""
+
+    @abstractmethod
+    def click(self, css: str) -> None: ...
+
+    @abstractmethod
+    def fill(self, css: str, text: str) -> None: ...
+
+    @abstractmethod
+    def set_files(self, css: str, path: Path) -> None: ...
+
+    def select(self, css: str, value: str) -> None:
+        self.js(
+            "([css, value]) => { const s = document.querySelector(css); s.value = value;"
+            " s.dispatchEvent(new Event('input', {bubbles: true})); s.dispatchEvent(new Event('change', {bubbles: true})); }",
+            [css, value],
+        )
+
+    def check(self, css: str, on: bool = True) -> None:
+        if bool(self.js("(css) => document.querySelector(css).checked", css)) != on:
+            self.click(css)
+
+    def text(self, css: str) -> str:
+        return self.js("(css) => document.querySelector(css).innerText", css)
+
+    def attr(self, css: str, name: str) -> str | None:
+        return self.js("([css, name]) => document.querySelector(css)?.getAttribute(name) ?? null", [css, name])
+
+    def count(self, css: str) -> int:
+        return self.js("(css) => document.querySelectorAll(css).length", css)
+
+    def visible(self, css: str) -> bool:
+        return self.js("(css) => { const e = document.querySelector(css); return !!e && e.getClientRects().length > 0; }", css)
+
+    def wait_for(self, css: str, timeout_ms: int = TIMEOUT_MS) -> None:
+        self.wait("(css) => !!document.querySelector(css)", css, timeout_ms)
+
+    def wait_visible(self, css: str, timeout_ms: int = TIMEOUT_MS) -> None:
+        self.wait("(css) => { const e = document.querySelector(css); return !!e && e.getClientRects().length > 0; }", css, timeout_ms)
+
+
+class Tab(Scope):
+    engine: Engine
+
+    @abstractmethod
+    def goto(self, url: str) -> None: ...
+
+    @abstractmethod
+    def reload(self) -> None: ...
+
+    @abstractmethod
+    def back(self) -> None: ...
+
+    @abstractmethod
+    def frame(self, css: str) -> Scope:
+        """The document of the iframe matched by `css` (same-origin or not)."""
+
+    @abstractmethod
+    def press(self, key: str) -> None:
+        """A key press on the focused element, e.g. "Tab", "Enter", "Escape"."""
+
+    @abstractmethod
+    def screenshot(self, path: Path) -> Path: ...
+
+    @abstractmethod
+    def popup(self, css: str) -> Tab:
+        """Click an element that opens a window (a real click: browsers block pop-ups without one); return its tab."""
+
+    @abstractmethod
+    def download(self, css: str) -> tuple[str, str]:
+        """Click a control that downloads a file; return its name and text."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    def title(self) -> str:
+        return self.js("document.title")
+
+    def problems(self) -> tuple[list[str], list[str]]:
+        """(uncaught errors, CSP violations) the watcher script recorded in this page."""
+        return self.js("[window.__errors || [], window.__csp || []]")
+
+
+class Engine(ABC):
+    name: str
+    version: str = "?"
+    proxy: HttpsProxy | None = None
+
+    @abstractmethod
+    def start_test(self, pages: dict[str, str]) -> None:
+        """A clean browser state (no storage, no tabs), with these HTTPS pages served by host."""
+
+    @abstractmethod
+    def serve(self, host: str, body: str) -> None:
+        """From now on, answer https://host/... with this page."""
+
+    @abstractmethod
+    def new_tab(self) -> Tab: ...
+
+    @abstractmethod
+    def loads(self, host: str) -> list[str]:
+        """The URLs loaded from a served host since the test started."""
+
+    @abstractmethod
+    def external_requests(self, allowed: tuple[str, ...] = ()) -> list[str]:
+        """Requests to hosts outside the site and the served pages since the test started."""
+
+    @abstractmethod
+    def forget_requests(self) -> None:
+        """Forget the requests seen so far (after a test planted one on purpose)."""
+
+    @abstractmethod
+    def tabs(self) -> list[Tab]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+# ---------------------------------------------------------------- Chromium, with Playwright
+
+
+class _PlaywrightScope(Scope):
+    def __init__(self, target: Any) -> None:  # a Playwright Page or Frame
+        self._target = target
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        return self._target.evaluate(script, arg)
+
+    def wait(self, condition: str, arg: Any = None, timeout_ms: int = TIMEOUT_MS) -> Any:
+        try:
+            return self._target.wait_for_function(condition, arg=arg, timeout=timeout_ms).json_value()
+        except Exception as error:  # noqa: BLE001 - Playwright's TimeoutError, reported as ours
+            raise WaitTimeoutError(f"not true within {timeout_ms} ms: {condition} ({error})") from None
+
+    def click(self, css: str) -> None:
+        self._target.click(css)
+
+    def fill(self, css: str, text: str) -> None:
+        self._target.fill(css, text)
+
+    def set_files(self, css: str, path: Path) -> None:
+        self._target.set_input_files(css, str(path))
+
+    def select(self, css: str, value: str) -> None:
+        self._target.select_option(css, value)
+
+
+class PlaywrightTab(_PlaywrightScope, Tab):
+    def __init__(self, engine: Chromium, page: Any) -> None:
+        super().__init__(page)
+        self.engine = engine
+        self.page = page
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("request", lambda request: self.requests.append(request.url))
+
+    def goto(self, url: str) -> None:
+        self.page.goto(url)
+
+    def reload(self) -> None:
+        self.page.reload()
+
+    def back(self) -> None:
+        self.page.go_back()
+
+    def frame(self, css: str) -> Scope:
+        handle = self.page.wait_for_selector(css)
+        frame = handle.content_frame()
+        assert frame is not None, f"{css} is not a frame"
+        return _PlaywrightScope(frame)
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+
+    def screenshot(self, path: Path) -> Path:
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def popup(self, css: str) -> Tab:
+        with self.page.expect_popup() as info:
+            self.page.click(css)
+        tab = PlaywrightTab(self.engine, info.value)
+        self.engine.opened.append(tab)
+        return tab
+
+    def download(self, css: str) -> tuple[str, str]:
+        with self.page.expect_download() as info:
+            self.page.click(css)
+        return info.value.suggested_filename, Path(info.value.path()).read_text()
+
+    def close(self) -> None:
+        self.page.close()
+
+    def problems(self) -> tuple[list[str], list[str]]:
+        if self.page.is_closed():
+            return self.errors, []
+        errors, csp = super().problems()
+        return [*self.errors, *errors], csp
+
+
+class Chromium(Engine):
+    name = "chromium"
+
+    def __init__(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        executable = shutil.which("chromium")
+        assert executable, "Debian's chromium must be installed (tests/run.sh installs it)"
+        self._playwright = sync_playwright().start()
+        self.browser = self._playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        self.version = self.browser.version
+        self.context: Any = None
+        self.pages: dict[str, str] = {}
+        self._loads: dict[str, list[str]] = {}
+        self.opened: list[PlaywrightTab] = []
+        self.viewport = VIEWPORT
+        self.color_scheme = "light"
+
+    def start_test(self, pages: dict[str, str]) -> None:
+        if self.context is not None:
+            self.context.close()
+        self.opened = []
+        self.pages = {}
+        self._loads = {}
+        self.context = self.browser.new_context(
+            viewport={"width": self.viewport[0], "height": self.viewport[1]}, color_scheme=self.color_scheme
+        )
+        from .watch import WATCH_JS
+
+        self.context.add_init_script(WATCH_JS)  # the static build has no injected watcher
+        for host, body in pages.items():
+            self.serve(host, body)
+
+    def serve(self, host: str, body: str) -> None:
+        first = host not in self.pages
+        self.pages[host] = body
+        self._loads.setdefault(host, [])
+        if first:
+            self.context.route(f"https://{host}/**", self._fulfil_for(host))
+
+    def _fulfil_for(self, host: str) -> Any:
+        def fulfil(route: Any) -> None:
+            self._loads[host].append(route.request.url)
+            route.fulfill(status=200, content_type="text/html", body=self.pages[host])
+
+        return fulfil
+
+    def new_tab(self) -> Tab:
+        tab = PlaywrightTab(self, self.context.new_page())
+        self.opened.append(tab)
+        return tab
+
+    def loads(self, host: str) -> list[str]:
+        return list(self._loads.get(host, []))
+
+    def external_requests(self, allowed: tuple[str, ...] = ()) -> list[str]:
+        served = tuple(f"https://{host}" for host in self.pages)
+        keep = ("http://127.0.0.1", "data:", "blob:", "about:", *served, *allowed)
+        return [url for tab in self.opened for url in tab.requests if not url.startswith(keep)]
+
+    def forget_requests(self) -> None:
+        for tab in self.opened:
+            tab.requests.clear()
+
+    def tabs(self) -> list[Tab]:
+        return [tab for tab in self.opened if not tab.page.is_closed()]
+
+    def close(self) -> None:
+        if self.context is not None:
+            self.context.close()
+        self.browser.close()
+        self._playwright.stop()
+
+
+# ---------------------------------------------------------------- Firefox and WebKit, over WebDriver-style protocols
+
+# Runs in the page: calls the script (an expression, or a function expression given `arg`),
+# awaits it, and reports {ok: value} or {error: text}.
+_RUN = """
+const [__arg, __done] = [arguments[0], arguments[arguments.length - 1]];
+Promise.resolve().then(() => { const __f = (%s); return typeof __f === "function" ? __f(__arg) : __f; })
+  .then((value) => __done({ok: value === undefined ? null : value}), (e) => __done({error: String(e && e.stack || e)}));
+"""
+# Polls in the page, 25 ms apart, until the condition is truthy or the time is up.
+_WAIT = """
+const [[__arg, __ms], __done] = [arguments[0], arguments[arguments.length - 1]];
+const __start = performance.now();
+const __poll = () => {
+  let value;
+  try { const __f = (%s); value = typeof __f === "function" ? __f(__arg) : __f; } catch (e) { value = undefined; }
+  if (value) return __done({ok: value});
+  if (performance.now() - __start > __ms) return __done({timeout: true});
+  setTimeout(__poll, 25);
+};
+__poll();
+"""
+# Downloads in Firefox and WebKit: the page's download link is caught before the browser saves
+# anything, and the Blob the app made for it is read back. (Chromium uses real downloads.)
+_CATCH_DOWNLOAD = """
+() => new Promise((resolve) => {
+  const blobs = new Map();
+  const make = URL.createObjectURL;
+  URL.createObjectURL = (blob) => { const url = make.call(URL, blob); blobs.set(url, blob); return url; };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    if (!this.download) return click.call(this);
+    HTMLAnchorElement.prototype.click = click;
+    URL.createObjectURL = make;
+    blobs.get(this.href).text().then((text) => { window.__download = [this.download, text]; });
+  };
+  resolve(true);
+})
+"""
+
+
+class _Driver(ABC):
+    """The few WebDriver commands the suite needs, as Marionette and Selenium spell them."""
+
+    @abstractmethod
+    def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any: ...
+
+    @abstractmethod
+    def find(self, css: str) -> Any: ...
+
+    @abstractmethod
+    def click(self, element: Any) -> None: ...
+
+    @abstractmethod
+    def type(self, element: Any, text: str) -> None: ...
+
+    @abstractmethod
+    def enter_frame(self, element: Any | None) -> None: ...
+
+    @abstractmethod
+    def navigate(self, url: str) -> None: ...
+
+    @abstractmethod
+    def back(self) -> None: ...
+
+    @abstractmethod
+    def handles(self) -> list[str]: ...
+
+    @abstractmethod
+    def current(self) -> str: ...
+
+    @abstractmethod
+    def switch(self, handle: str) -> None: ...
+
+    @abstractmethod
+    def new_window(self) -> str: ...
+
+    @abstractmethod
+    def close_window(self) -> None: ...
+
+    @abstractmethod
+    def press(self, key: str) -> None: ...
+
+    @abstractmethod
+    def screenshot(self) -> bytes: ...
+
+    @abstractmethod
+    def quit(self) -> None: ...
+
+
+class _WebDriverScope(Scope):
+    def __init__(self, tab: WebDriverTab, frame_css: str | None = None) -> None:
+        self._tab = tab
+        self._frame_css = frame_css
+
+    @contextlib.contextmanager
+    def _inside(self) -> Iterator[_Driver]:
+        driver = self._tab._focus()
+        if self._frame_css is None:
+            yield driver
+            return
+        driver.enter_frame(driver.find(self._frame_css))
+        try:
+            yield driver
+        finally:
+            driver.enter_frame(None)
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        with self._inside() as driver:
+            result = driver.run_async(_RUN % script, [arg], TIMEOUT_MS / 1000)
+        if "error" in result:
+            raise RuntimeError(f"{script}: {result['error']}")
+        return result["ok"]
+
+    def wait(self, condition: str, arg: Any = None, timeout_ms: int = TIMEOUT_MS) -> Any:
+        deadline = time.monotonic() + timeout_ms / 1000
+        while True:  # a navigation in between ends a script: poll again in the new document
+            left = max(0, int((deadline - time.monotonic()) * 1000))
+            try:
+                with self._inside() as driver:
+                    result = driver.run_async(_WAIT % condition, [[arg, left]], left / 1000 + 5)
+            except Exception as error:  # noqa: BLE001 - a document unloading under the script
+                if time.monotonic() > deadline:
+                    raise WaitTimeoutError(f"not true within {timeout_ms} ms: {condition} ({error})") from None
+                time.sleep(0.05)
+                continue
+            if "ok" in result:
+                return result["ok"]
+            raise WaitTimeoutError(f"not true within {timeout_ms} ms: {condition}")
+
+    def click(self, css: str) -> None:
+        self.wait_visible(css)
+        with self._inside() as driver:
+            driver.click(driver.find(css))
+
+    def fill(self, css: str, text: str) -> None:
+        self.wait_visible(css)
+        self.js("(css) => { const e = document.querySelector(css); e.focus(); e.select?.(); }", css)
+        with self._inside() as driver:
+            element = driver.find(css)
+            self.js("(css) => { document.querySelector(css).value = ''; }", css)
+            if text:
+                driver.type(element, text)
+        self.js("(css) => document.querySelector(css).dispatchEvent(new Event('input', {bubbles: true}))", css)
+
+    def set_files(self, css: str, path: Path) -> None:
+        with self._inside() as driver:
+            driver.type(driver.find(css), str(path))
+
+
+class WebDriverTab(_WebDriverScope, Tab):
+    def __init__(self, engine: WebDriverEngine, handle: str) -> None:
+        super().__init__(self)
+        self.engine = engine
+        self.handle = handle
+        self.closed = False
+
+    def _focus(self) -> _Driver:
+        driver = self.engine.driver
+        if self.engine.current_handle != self.handle:
+            driver.switch(self.handle)
+            self.engine.current_handle = self.handle
+        return driver
+
+    def goto(self, url: str) -> None:
+        self._focus().navigate(url)
+
+    def reload(self) -> None:
+        # A new load of the same address. Not WebDriver's Refresh, nor location.reload(): after either,
+        # WebKitWebDriver never answers again on this page.
+        url = self.js("location.href")
+        driver = self._focus()
+        driver.navigate("about:blank")
+        driver.navigate(url)
+
+    def back(self) -> None:
+        self._focus().back()
+
+    def frame(self, css: str) -> Scope:
+        self.wait_for(css)
+        return _WebDriverScope(self, css)
+
+    def press(self, key: str) -> None:
+        self._focus().press(key)
+
+    def screenshot(self, path: Path) -> Path:
+        path.write_bytes(self._focus().screenshot())
+        return path
+
+    def popup(self, css: str) -> Tab:
+        driver = self._focus()
+        before = set(driver.handles())
+        self.click(css)
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while not (new := set(driver.handles()) - before):
+            if time.monotonic() > deadline:
+                raise WaitTimeoutError("no window opened")
+            time.sleep(0.05)
+        tab = WebDriverTab(self.engine, new.pop())
+        self.engine.opened.append(tab)
+        return tab
+
+    def download(self, css: str) -> tuple[str, str]:
+        self.js("window.__download = null")
+        self.js(_CATCH_DOWNLOAD)
+        self.click(css)
+        name, text = self.wait("window.__download")
+        return name, text
+
+    def close(self) -> None:
+        self._focus().close_window()
+        self.closed = True
+        self.engine.current_handle = None
+
+
+class WebDriverEngine(Engine):
+    driver: _Driver
+
+    def __init__(self) -> None:
+        self.proxy = HttpsProxy()
+        self.opened: list[WebDriverTab] = []
+        self.current_handle: str | None = None
+        self.home: str | None = None  # the one window kept between tests
+
+    def start_test(self, pages: dict[str, str]) -> None:
+        driver = self.driver
+        for handle in driver.handles():
+            if handle != self.home:
+                driver.switch(handle)
+                driver.close_window()
+        driver.switch(self.home)
+        self.current_handle = self.home
+        driver.navigate("about:blank")  # the last test's pages unload: their Web Locks and channels go
+        self.proxy.reset(pages)
+        self.opened = []
+
+    def clear_storage(self, origin: str) -> None:
+        """Empty the site's storage from a page of its own that does not boot the app."""
+        driver = self.driver
+        driver.switch(self.home)
+        self.current_handle = self.home
+        driver.navigate(origin + "/tests/e2e/fake_phone.html")
+        driver.run_async(_RUN % "() => { localStorage.clear(); sessionStorage.clear(); }", [None], 10)
+        driver.navigate("about:blank")
+
+    def serve(self, host: str, body: str) -> None:
+        self.proxy.serve(host, body)
+
+    def new_tab(self) -> Tab:
+        # Every tab is a new window: the window kept between tests (on about:blank) is never the
+        # app's, so a test may close any of its tabs without ending the session.
+        self.driver.switch(self.current_handle or self.home)
+        tab = WebDriverTab(self, self.driver.new_window())
+        self.current_handle = tab.handle
+        self.opened.append(tab)
+        return tab
+
+    def loads(self, host: str) -> list[str]:
+        return list(self.proxy.loads.get(host, []))
+
+    def external_requests(self, allowed: tuple[str, ...] = ()) -> list[str]:
+        def vendor(url: str) -> bool:
+            host = url.split("/")[2].split(":")[0] if "//" in url else url
+            return host.endswith(BROWSER_VENDOR_HOSTS)
+
+        return [url for url in self.proxy.refused if not vendor(url) and not url.startswith(allowed)]
+
+    def forget_requests(self) -> None:
+        self.proxy.refused.clear()
+
+    def tabs(self) -> list[Tab]:
+        return [tab for tab in self.opened if not tab.closed]
+
+
+class _MarionetteDriver(_Driver):
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any:
+        return self.client.execute_async_script(script, script_args=args, sandbox=None, script_timeout=int(timeout_s * 1000) + 5000)
+
+    def find(self, css: str) -> Any:
+        return self.client.find_element("css selector", css)
+
+    def click(self, element: Any) -> None:
+        element.click()
+
+    def type(self, element: Any, text: str) -> None:
+        element.send_keys(text)
+
+    def enter_frame(self, element: Any | None) -> None:
+        self.client.switch_to_frame(element)
+
+    def navigate(self, url: str) -> None:
+        self.client.navigate(url)
+
+    def back(self) -> None:
+        self.client.go_back()
+
+    def handles(self) -> list[str]:
+        return list(self.client.window_handles)
+
+    def current(self) -> str:
+        return self.client.current_window_handle
+
+    def switch(self, handle: str) -> None:
+        self.client.switch_to_window(handle)
+
+    def new_window(self) -> str:
+        handle = self.client.open(type="tab", focus=True)["handle"]
+        self.client.switch_to_window(handle)
+        return handle
+
+    def close_window(self) -> None:
+        self.client.close()
+
+    def press(self, key: str) -> None:
+        from marionette_driver.keys import Keys
+
+        self.client.get_active_element().send_keys(getattr(Keys, key.upper(), key))
+
+    def screenshot(self) -> bytes:
+        return base64.b64decode(self.client.screenshot(full=True))
+
+    def quit(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.delete_session()
+        self.client.cleanup()
+
+
+class Firefox(WebDriverEngine):
+    name = "firefox"
+
+    def __init__(self) -> None:
+        super().__init__()
+        from marionette_driver.marionette import Marionette
+
+        binary = shutil.which("firefox-esr") or shutil.which("firefox")
+        assert binary, "Debian's firefox-esr must be installed (tests/run.sh installs it)"
+        prefs = {
+            # every https:// request goes to the proxy; the site on 127.0.0.1 is reached directly
+            "network.proxy.type": 1,
+            "network.proxy.ssl": "127.0.0.1",
+            "network.proxy.ssl_port": self.proxy.port,
+            "network.proxy.http": "127.0.0.1",
+            "network.proxy.http_port": self.proxy.port,
+            "network.proxy.no_proxies_on": "",
+            # the browser's own calls home, which only add noise to the external-request check
+            "services.settings.server": "http://127.0.0.1:9/v1",
+            "app.normandy.enabled": False,
+            "browser.safebrowsing.update.enabled": False,
+            "dom.disable_open_during_load": False,  # the firewall test opens a window from a script
+        }
+        self._logs = tempfile.NamedTemporaryFile(prefix="firefox-", suffix=".log", delete=False)  # noqa: SIM115
+        client = Marionette(bin=binary, headless=True, prefs=prefs, gecko_log=self._logs.name, startup_timeout=120)
+        client.start_session({"acceptInsecureCerts": True})
+        client.set_window_rect(width=VIEWPORT[0], height=VIEWPORT[1])
+        self.driver = _MarionetteDriver(client)
+        self.version = str(client.session_capabilities.get("browserVersion"))
+        self.home = self.driver.current()
+
+    def close(self) -> None:
+        self.driver.quit()
+        self.proxy.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._logs.name)
+
+
+class _SeleniumDriver(_Driver):
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any:
+        self.client.set_script_timeout(timeout_s + 5)
+        return self.client.execute_async_script(script, *args)
+
+    def find(self, css: str) -> Any:
+        from selenium.webdriver.common.by import By
+
+        return self.client.find_element(By.CSS_SELECTOR, css)
+
+    def click(self, element: Any) -> None:
+        element.click()
+
+    def type(self, element: Any, text: str) -> None:
+        element.send_keys(text)
+
+    def enter_frame(self, element: Any | None) -> None:
+        if element is None:
+            self.client.switch_to.default_content()
+        else:
+            self.client.switch_to.frame(element)
+
+    def navigate(self, url: str) -> None:
+        self.client.get(url)
+
+    def back(self) -> None:
+        self.client.back()
+
+    def handles(self) -> list[str]:
+        return list(self.client.window_handles)
+
+    def current(self) -> str:
+        return self.client.current_window_handle
+
+    def switch(self, handle: str) -> None:
+        self.client.switch_to.window(handle)
+
+    def new_window(self) -> str:
+        self.client.switch_to.new_window("tab")
+        return self.client.current_window_handle
+
+    def close_window(self) -> None:
+        self.client.close()
+
+    def press(self, key: str) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+
+        ActionChains(self.client).send_keys(getattr(Keys, key.upper(), key)).perform()
+
+    def screenshot(self) -> bytes:
+        return self.client.get_screenshot_as_png()
+
+    def quit(self) -> None:
+        self.client.quit()
+
+
+MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+
+
+class WebKit(WebDriverEngine):
+    name = "webkit"
+
+    def __init__(self) -> None:
+        super().__init__()
+        from selenium import webdriver
+        from selenium.webdriver.webkitgtk.options import Options
+        from selenium.webdriver.webkitgtk.service import Service
+
+        driver_binary = shutil.which("WebKitWebDriver")
+        assert driver_binary and Path(MINIBROWSER).exists(), "Debian's webkit2gtk-driver must be installed (tests/run.sh installs it)"
+        self._xvfb, display = _start_xvfb()
+        options = Options()
+        options.binary_location = MINIBROWSER
+        options.add_argument("--automation")
+        options.add_argument(f"--proxy=http://{self.proxy.address}")
+        for host in ("127.0.0.1", "localhost"):  # one host a flag: MiniBrowser reads no list
+            options.add_argument(f"--ignore-host={host}")
+        options.set_capability("acceptInsecureCerts", True)
+        service = Service(executable_path=driver_binary, env={**os.environ, "DISPLAY": display})
+        client = webdriver.WebKitGTK(options=options, service=service)
+        client.set_window_size(*VIEWPORT)
+        self.driver = _SeleniumDriver(client)
+        self.version = str(client.capabilities.get("browserVersion"))
+        self.home = self.driver.current()
+
+    def close(self) -> None:
+        self.driver.quit()
+        self.proxy.close()
+        self._xvfb.terminate()
+        self._xvfb.wait(timeout=10)
+
+
+def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    """An Xvfb server on a free display of its own choosing (-displayfd), for WebKit's windows."""
+    assert shutil.which("Xvfb"), "Xvfb must be installed (tests/run.sh installs xvfb)"
+    read, write = os.pipe()
+    process = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1200x24", "-nolisten", "tcp"],
+        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    assert number, "Xvfb did not start"
+    return process, f":{number}"
+
+
+ENGINES = {"chromium": Chromium, "firefox": Firefox, "webkit": WebKit}

@@ -1,0 +1,64 @@
+"""The site the end-to-end tests load: serve.py's own handler, with the watcher script first in each page.
+
+Firefox and WebKit are driven over protocols without init scripts, so the watcher (watch.js) that
+records uncaught errors and CSP violations is added here, as the first script of every HTML page,
+right after the Content Security Policy. It is a same-origin file, which that policy allows; the
+pages are otherwise exactly as served to users.
+
+    python -m tests.e2e.site --port 8123
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import io
+import signal
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from serve import SiteHandler  # noqa: E402
+
+WATCHER = b'<script src="/tests/e2e/watch.js"></script>'
+
+
+class WatchedSite(SiteHandler):
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix != ".html" or not path.is_file() or "tests" in path.relative_to(ROOT).parts:
+            return super().send_head()
+        html = path.read_bytes()
+        marker = b'<meta http-equiv="Content-Security-Policy"'
+        at = html.find(b">", html.find(marker)) + 1 if marker in html else html.find(b"<head>") + len(b"<head>")
+        body = html[:at] + WATCHER + html[at:]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    port = parser.parse_args().port
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), lambda *a, **kw: WatchedSite(*a, directory=str(ROOT), **kw))
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""The harness itself, in every engine: the checks each test ends with can fail.
+
+Each test ends by asserting no uncaught error, no Content Security Policy violation and no request
+outside the site and the phone (conftest.App.check_clean). Here each of those is planted on
+purpose, seen, and then forgotten, so that the test's own ending checks pass.
+"""
+
+from __future__ import annotations
+
+from .conftest import App
+
+
+def test_the_watcher_sees_uncaught_errors_and_csp_violations(app: App):
+    app.open()
+    app.tab.js("() => { const s = document.createElement('script'); s.src = '/tests/e2e/throw.js'; document.body.append(s); }")
+    app.tab.js("() => { const s = document.createElement('script'); s.textContent = 'window.inline = 1'; document.body.append(s); }")
+    errors, csp = app.tab.wait("(window.__errors || []).length && (window.__csp || []).length && [window.__errors, window.__csp]")
+    assert any("planted error" in e for e in errors)
+    assert any(v.startswith("script-src") for v in csp), csp
+    assert app.tab.js("window.inline ?? null") is None, "the policy kept the inline script from running"
+    app.tab.js("() => { window.__errors.length = 0; window.__csp.length = 0; }")
+    getattr(app.tab, "errors", []).clear()  # Chromium's own record of page errors
+
+
+def test_a_request_outside_the_site_and_the_phone_is_seen(app: App):
+    app.tab.goto(app.base + "/tests/e2e/fake_phone.html")  # same origin, and no policy to stop the request
+    app.tab.js("() => fetch('https://tracker.example/pixel').catch(() => 'refused')")
+    app.tab.wait("true")
+    assert any(url.startswith("https://tracker.example/") for url in app.engine.external_requests())
+    app.engine.forget_requests()

@@ -1,0 +1,93 @@
+"""One phone per browser: a second tab never loads a second phone unasked, and can take it over cleanly."""
+
+from __future__ import annotations
+
+from .conftest import App
+
+# A same-origin page that takes the phone's Web Lock and never answers anyone: a frozen tab.
+FROZEN_HOLDER = """() => new Promise((held) => {
+  window.__stolen = false;
+  navigator.locks.request('cloudtalk-phone', () => { held(true); return new Promise(() => {}); })
+    .catch(() => { window.__stolen = true; });
+})"""
+
+
+def second_tab(app: App) -> App:
+    other = App(app.engine, app.base).open("/#/calls")
+    other.tab.wait_visible("#phone-elsewhere")
+    return other
+
+
+def test_a_second_tab_loads_no_second_phone_and_says_why(app: App):
+    app.open()
+    other = second_tab(app)
+    assert other.tab.count("#phone") == 0
+    assert len(app.phone_loads()) == 1, "the second tab did not load a phone"
+    assert "open in another tab" in other.tab.text("#elsewhere-text")
+    assert other.tab.text("#dock-state") == "· in another tab"
+    assert not other.tab.visible("#dock-toggle")
+    assert app.tab.count("#phone") == 1 and not app.tab.visible("#phone-elsewhere")
+
+
+def test_use_this_tab_instead_moves_the_phone_and_the_first_tab_can_bring_it_back(app: App):
+    app.open()
+    other = second_tab(app)
+    other.tab.click("#take-phone")
+    other.tab.wait_for("#phone")
+    app.tab.wait("!document.getElementById('phone')")
+    app.tab.wait_visible("#phone-elsewhere")
+    assert "moved to another tab" in app.tab.text("#elsewhere-text")
+    assert len(app.phone_loads()) == 2
+    other.call("ringing", "moved-1", contact={"name": "Moved"})
+    other.wait_item("moved-1", state="ringing")
+    app.wait_item("moved-1", state="ringing")  # the first tab still sees every call
+    other.call("ended", "moved-1")
+    other.wait_stored("moved-1", "ended")
+    app.tab.click("#take-phone")  # and back again
+    app.tab.wait_for("#phone")
+    other.tab.wait("!document.getElementById('phone')")
+    app.call("dialing", "back-1")
+    app.wait_item("back-1", state="dialing")
+
+
+def test_the_phone_never_leaves_a_tab_in_the_middle_of_a_call(app: App):
+    app.open()
+    app.call("ringing", "busy-1")
+    app.call("calling", "busy-1")
+    app.wait_stored("busy-1", "on_call")
+    other = second_tab(app)
+    other.tab.click("#take-phone")
+    other.tab.wait("document.getElementById('elsewhere-status').textContent.includes('on a call')")
+    assert app.tab.count("#phone") == 1 and other.tab.count("#phone") == 0
+    app.call("ended", "busy-1")
+    app.wait_stored("busy-1", "ended")
+    other.tab.click("#take-phone")  # the call is over: now it may move
+    other.tab.wait_for("#phone")
+
+
+def test_switch_to_the_other_tab_asks_it_to_come_forward(app: App):
+    app.open()
+    other = second_tab(app)
+    other.tab.click("#show-phone-tab")
+    app.tab.wait("document.title === '☎ The phone is here'")
+    other.tab.wait("document.getElementById('elsewhere-status').textContent.includes('☎ The phone is here')")
+
+
+def test_closing_the_tab_with_the_phone_moves_it_to_a_waiting_tab(app: App):
+    app.open()
+    other = second_tab(app)
+    app.tab.close()
+    other.tab.wait_for("#phone")
+    assert not other.tab.visible("#phone-elsewhere")
+
+
+def test_a_tab_that_does_not_answer_can_have_the_phone_taken_anyway(app: App):
+    app.tab.goto(app.base + "/tests/e2e/fake_phone.html")
+    assert app.tab.js(FROZEN_HOLDER) is True
+    other = second_tab(app)
+    other.tab.click("#take-phone")
+    other.tab.wait_visible("#take-phone-anyway")  # after three seconds without an answer
+    assert "not answering" in other.tab.text("#elsewhere-status")
+    other.tab.click("#take-phone-anyway")
+    other.tab.wait_for("#phone")
+    app.tab.wait("window.__stolen === true")  # the frozen tab learns its lock is gone
