@@ -96,12 +96,17 @@ def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list
     return out
 
 
-SEED_HISTORY = """(n) => { const now = Date.now() / 1000 - 86400;
-  for (let i = 0; i < n; i++) localStorage.setItem('cloudtalk:v1:call:h' + i, JSON.stringify({uuid: 'h' + i,
-    state: 'ended', direction: 'inbound', external_number: '+1 555 ' + i, internal_number: null,
-    contact: {name: 'Caller ' + i, company: 'Company ' + (i % 50), tags: ['t'], contact_numbers: ['+1 555 ' + i]},
-    steps: [['ringing', now + i], ['calling', now + i + 3], ['ended', now + i + 60]],
-    answered_at: now + i + 3, hangup_at: null, ended_at: now + i + 60})); }"""
+# n calls over the last day from 400 callers (so each has a history), a quarter of them missed (so
+# the call-back list has entries), a third with a note and a disposition.
+SEED_HISTORY = """(n) => { const start = Date.now() / 1000 - 86400;
+  for (let i = 0; i < n; i++) { const at = start + i * 86000 / n, missed = i % 4 === 0, caller = i % 400;
+    localStorage.setItem('cloudtalk:v2:call:h' + i, JSON.stringify({uuid: 'h' + i,
+    state: 'ended', direction: 'inbound', external_number: '+1 555 01' + caller, internal_number: null,
+    contact: {id: caller, name: 'Caller ' + caller, company: 'Company ' + (caller % 50), tags: ['t'],
+              contact_numbers: ['+1 555 01' + caller]},
+    steps: missed ? [['ringing', at], ['ended', at + 30]] : [['ringing', at], ['calling', at + 3], ['ended', at + 60]],
+    answered_at: missed ? null : at + 3, hangup_at: null, ended_at: missed ? at + 30 : at + 60,
+    note: i % 3 ? '' : 'Agreed to call back on Monday about the renewal', disposition: i % 3 ? '' : 'Follow up'})); } }"""
 
 
 def ready_with_history(browser, site: str, history: int, runs: int) -> list[float]:
@@ -138,7 +143,7 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     page.add_init_script("window.cloudtalkTimings = []")
     page.reload()
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
-    loaded = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:')).length")
+    loaded = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:')).length")
     frame = page.locator("#phone").element_handle().content_frame()
     names = ["ringing", "contact_info", "calling", "hangup", "ended"]
     messages = [
@@ -186,13 +191,13 @@ def burst(browser, site: str, count: int) -> dict[str, float]:
             properties: {call_uuid: 'burst-' + Math.floor(i / 2)}}); }""",
         count,
     )
-    page.wait_for_function(f"Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:burst-')).length >= {count // 2}", timeout=120_000)
+    page.wait_for_function(f"Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:burst-')).length >= {count // 2}", timeout=120_000)
     page.wait_for_function(
         "[...document.querySelectorAll('li.call')].every(li => li.dataset.state === 'ended') || true", timeout=60_000
     )
     elapsed = time.perf_counter() - started
     ended = page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:burst-'))"
+        "Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:burst-'))"
         ".map(k => JSON.parse(localStorage.getItem(k))).filter(c => c.state === 'ended').length"
     )
     longest = max(page.evaluate("window.__long") or [0])
@@ -236,7 +241,7 @@ def memory(browser, site: str, events: int) -> dict[str, float]:
     after = used()
     play(events)
     past_cap = used()
-    stored = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:')).length")
+    stored = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:')).length")
     context.close()
     return {"boot_mb": base, "after_mb": after, "past_cap_mb": past_cap, "stored_calls": stored, "events": events}
 

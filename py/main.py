@@ -1,8 +1,9 @@
-"""Entry point (Pyodide): build the app from its parts, take over the phone, go live.
+"""Entry point (Pyodide), the composition root: build the app from its parts, take over the phone, go live.
 
 The boot script (py/boot.py) has already put the phone on screen and queued its
-messages; this wires storage, the call log, the views and the handlers, then
-drains the queue and sets `data-ready`.
+messages; this wires storage, the call log, the workspace's views and the handlers,
+then drains the queue and sets `data-ready`. Behaviour lives in the parts: what a
+call change does is cloudtalk.reactions, carrying it out is cloudtalk.browser.workspace.
 """
 
 from __future__ import annotations
@@ -16,14 +17,20 @@ import js
 
 from cloudtalk.app import WARM_UP_ROUNDS, PhoneApp, warm_up
 from cloudtalk.browser.alerts import Alerts
+from cloudtalk.browser.callbacks import CallBacksView
 from cloudtalk.browser.contact import ContactCard
 from cloudtalk.browser.dom import by_id, keep, listen
+from cloudtalk.browser.history import CallerHistory
+from cloudtalk.browser.notes import NotesPanel
 from cloudtalk.browser.panels import DiagnosticsPanel, SettingsPanel, download, stamp
 from cloudtalk.browser.phone import PhoneDock, wait_for_boot
 from cloudtalk.browser.router import Router
+from cloudtalk.browser.screen_pop import ScreenPop
 from cloudtalk.browser.storage import LocalStorage
+from cloudtalk.browser.summary import TodayPanel
 from cloudtalk.browser.timeline import Timeline
-from cloudtalk.calls import State
+from cloudtalk.browser.workspace import Views, Workspace
+from cloudtalk.callers import CallBacks
 from cloudtalk.events import PhoneEvent
 from cloudtalk.handlers import registry
 from cloudtalk.log import CallLog, Change, export_csv, export_json
@@ -37,6 +44,13 @@ def _probing() -> bool:
         return bool(js.window.sessionStorage.getItem("cloudtalkProbe"))
     except Exception:  # noqa: BLE001 - storage blocked: no probe
         return False
+
+
+def redispatch(event: PhoneEvent, _change: Change) -> None:
+    """For host JavaScript: every accepted event as a `cloudtalk:<event>` DOM event, validated JSON in `detail`."""
+    init = js.Object.new()
+    init.detail = js.JSON.parse(event.to_json())
+    js.window.dispatchEvent(js.CustomEvent.new(f"cloudtalk:{event.name}", init))
 
 
 def show_notice(text: str) -> None:
@@ -58,14 +72,32 @@ async def main() -> None:
 
     dock = PhoneDock(boot)
     router = Router(default="calls")
-    card = ContactCard(by_id("contact-card"), partner=str(boot.partner))
     alerts = Alerts(settings)
+    history_controls = [by_id(name) for name in ("export-csv", "export-json", "clear-history")]
 
-    def select(call: Any) -> None:
-        card.show(call)
-        router.go("contact")
+    def history_buttons() -> None:
+        empty = len(log) == 0
+        if bool(history_controls[0].disabled) != empty:  # runs on every event: touch the page only on a change
+            for control in history_controls:
+                control.disabled = empty
 
-    timeline = Timeline(log, on_select=select)
+    workspace: Workspace  # the views below call back into it once it exists
+    views = Views(
+        card=ContactCard(by_id("contact-card"), partner=str(boot.partner)),
+        history=CallerHistory(log, on_select=lambda call: workspace.select(call), clock=time.time),
+        notes=NotesPanel(log, settings, on_saved=lambda change: workspace.annotated(change)),
+        timeline=Timeline(log, on_select=lambda call: workspace.select(call)),
+        callbacks=CallBacksView(CallBacks(log.callers, storage), clock=time.time),
+        today=TodayPanel(log, clock=time.time),
+        router=router,
+        dock=dock,
+        alerts=alerts,
+        pop=ScreenPop(settings, partner=str(boot.partner)),
+        history_buttons=history_buttons,
+    )
+    workspace = Workspace(log, settings, views)
+    app.views.append(workspace.on_event)
+    app.views.append(redispatch)
 
     def download_recording() -> None:
         if app.recording is None:
@@ -74,10 +106,11 @@ async def main() -> None:
         download(f"cloudtalk-recording-{stamp()}.json", app.recording_json(), "application/json")
 
     diagnostics = DiagnosticsPanel(app.diagnostics, download_recording)
-    router.on_change.append(lambda name: diagnostics.set_visible(name == "diagnostics"))
+    router.on_change.append(lambda _name: diagnostics.set_visible("diagnostics" in router.shown))
+    router.on_change.append(lambda _name: views.callbacks.set_visible("callbacks" in router.shown))
 
     def settings_saved(old: Settings, new: Settings) -> None:
-        alerts.settings = new
+        workspace.settings_changed(new)
         if new.record_session:
             app.start_recording()
         else:
@@ -97,48 +130,6 @@ async def main() -> None:
         phone = "simulator" if boot.simulator else "CloudTalk Phone"
         help_text.textContent = f"This visit uses the {phone} (set by ?phone= in the address)."
         help_text.hidden = False
-
-    history_controls = [by_id(name) for name in ("export-csv", "export-json", "clear-history")]
-    history_was_empty: bool | None = None
-
-    def history_buttons() -> None:
-        nonlocal history_was_empty
-        empty = len(log) == 0
-        if empty != history_was_empty:  # runs on every event: touch the page only on a change
-            history_was_empty = empty
-            for control in history_controls:
-                control.disabled = empty
-
-    def redispatch(event: PhoneEvent) -> None:
-        # For host JavaScript: every accepted event, as validated JSON.
-        init = js.Object.new()
-        init.detail = js.JSON.parse(event.to_json())
-        js.window.dispatchEvent(js.CustomEvent.new(f"cloudtalk:{event.name}", init))
-
-    def on_event(event: PhoneEvent, change: Change) -> None:
-        call = change.call
-        timeline.remove_pruned(change.pruned)
-        redispatch(event)
-        if not change.changed:
-            return
-        timeline.update(call)
-        previous_state = change.previous.state if change.previous else None
-        starts_ringing = call.state is State.RINGING and previous_state is not State.RINGING
-        if starts_ringing:
-            card.show(call)
-            timeline.select(call.uuid)
-            if alerts.settings.show_contact_on_ring:
-                router.go("contact", defer_history=True)
-            if alerts.settings.maximise_on_ring:
-                dock.set_minimised(False)
-        elif card.shown_uuid in (None, call.uuid) or (call.is_live and previous_state is None):
-            card.show(call)  # the card follows its call, and jumps to a call that just started
-        active = log.active()
-        alerts.call_changed(call, previous_state, active)
-        dock.show_state(f"· {active.state.label}" if active else "")
-        history_buttons()
-
-    app.views.append(on_event)
 
     timings = getattr(js.window, "cloudtalkTimings", None)  # set by bench/run.py only
     if timings is not None:
@@ -171,9 +162,8 @@ async def main() -> None:
     def confirmed(_e: Any) -> None:
         if confirm.returnValue == "clear":
             log.clear()
-            timeline.render_all()
-            card.show(None)
-            history_buttons()
+            views.callbacks.callbacks.clear()
+            workspace.reload_all()
             alerts.announce("Call history cleared")
 
     listen(confirm, "close", confirmed)
@@ -182,39 +172,22 @@ async def main() -> None:
         # Another tab of the app wrote the shared store: take its calls in, so neither loses the other's.
         if not event.key:  # the other tab cleared the whole store
             log.load()
-            timeline.render_all()
-            card.show(log.latest_contact())
-            history_buttons()
+            views.callbacks.callbacks.clear()
+            workspace.reload_all()
             return
-        result = log.absorb(str(event.key), str(event.newValue) if event.newValue else None)
-        if result is None:
-            return
-        uuid, call = result
-        if call is None:
-            timeline.remove_pruned((uuid,))
-        else:
-            timeline.update(call)
-        if card.shown_uuid == uuid:
-            card.show(call)
-        history_buttons()
+        workspace.absorb(str(event.key), str(event.newValue) if event.newValue else None)
 
     listen(js.window, "storage", other_tab)
     listen(by_id("notice-close"), "click", lambda _e: setattr(by_id("notice"), "hidden", True))
 
-    def sweep(*_: Any) -> None:
-        for call in log.sweep_stale(time.time(), alerts.settings.stale_after_minutes * 60):
-            timeline.update(call)
-
-    js.window.setInterval(keep(sweep), STALE_SWEEP_MS)
+    js.window.setInterval(keep(lambda *_: workspace.sweep(time.time())), STALE_SWEEP_MS)
 
     js.performance.mark("app-wired")
-    timeline.render_all()
-    card.show(log.latest_contact())
-    history_buttons()
+    workspace.reload_all()
     router.sync()
     if report.notice:
         show_notice(report.notice)
-    sweep()
+    workspace.sweep(time.time())
 
     if _probing():  # tests/e2e only: which runtime modules did the app import?
         import sys
@@ -233,7 +206,7 @@ async def main() -> None:
     if sample is not None:  # the same for rendering: a spare card and timeline items, off the page
         spare_card = ContactCard(js.document.createElement("section"), partner=str(boot.partner))
         for _ in range(WARM_UP_ROUNDS):
-            timeline.rehearse(sample)
+            views.timeline.rehearse(sample)
             spare_card.show(None)
             spare_card.show(sample)
     js.performance.mark("app-warmed")

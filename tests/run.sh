@@ -34,6 +34,12 @@ if [ ! -f vendor/test-wheels/.done ] || ! cmp -s tests/pyodide/requirements.txt 
   cp tests/pyodide/requirements.txt vendor/test-wheels/.done
 fi
 
+step "axe-core for the accessibility checks (npm, pinned in tests/e2e/axe/package-lock.json)"
+if ! cmp -s tests/e2e/axe/package-lock.json tests/e2e/axe/node_modules/.done 2>/dev/null; then
+  npm ci --prefix tests/e2e/axe --silent --no-audit --no-fund
+  cp tests/e2e/axe/package-lock.json tests/e2e/axe/node_modules/.done
+fi
+
 step "ruff check"
 .venv/bin/ruff check .
 

@@ -133,6 +133,8 @@ class Call:
     answered_at: float | None = None
     hangup_at: float | None = None
     ended_at: float | None = None
+    note: str = ""  # typed by the agent, plain text
+    disposition: str = ""  # chosen by the agent from Settings' list
 
     @property
     def started_at(self) -> float:
@@ -230,6 +232,21 @@ def step(call: Call | None, event: PhoneEvent, at: float) -> Call:
         steps=(*base.steps, Step(name, at)),
         **stamps,
     )
+
+
+NOTE_CHARS = 2000
+DISPOSITION_CHARS = 40
+
+
+def annotate(call: Call, note: str | None = None, disposition: str | None = None) -> Call:
+    """The call with the agent's note and disposition (each capped; None leaves it as it is)."""
+    changes = {}
+    if note is not None:
+        changes["note"] = note[:NOTE_CHARS]
+    if disposition is not None:
+        changes["disposition"] = disposition.strip()[:DISPOSITION_CHARS]
+    updated = replace(call, **changes)
+    return call if updated == call else updated
 
 
 def mark_stale(call: Call, now: float, after_seconds: float) -> Call:

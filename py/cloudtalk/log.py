@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import persist
-from .calls import Call, mark_stale, step
+from .callers import CallerIndex
+from .calls import Call, annotate, mark_stale, step
 from .events import PhoneEvent
 from .persist import Storage, StorageFullError
 
@@ -64,6 +65,8 @@ class CallLog:
         self.cap = cap
         self._calls: dict[str, Call] = {}
         self._live: set[str] = set()
+        self.callers = CallerIndex()
+        self.touched: set[str] = set()  # caller keys whose calls changed since take_touched()
         self.pruned_total = 0
 
     # ------------------------------------------------------------ reading
@@ -101,6 +104,21 @@ class CallLog:
             return Change(call, previous)
         return Change(call, previous, self._put(call))
 
+    def annotate(self, uuid: str, note: str | None = None, disposition: str | None = None) -> Change | None:
+        """Save the agent's note and disposition on a call; None if the call is gone."""
+        previous = self._calls.get(uuid)
+        if previous is None:
+            return None
+        call = annotate(previous, note, disposition)
+        if call is previous:
+            return Change(call, previous)
+        return Change(call, previous, self._put(call))
+
+    def take_touched(self) -> set[str]:
+        """The caller keys whose calls changed since the last call of this, to refresh what derives from them."""
+        touched, self.touched = self.touched, set()
+        return touched
+
     def sweep_stale(self, now: float, after_seconds: float) -> list[Call]:
         """Mark live calls with no event for `after_seconds` as Stale; returns them."""
         marked = []
@@ -116,8 +134,10 @@ class CallLog:
         """Remove every stored call, including ones another tab wrote."""
         for key, _ in list(self.storage.items(persist.call_prefix())):
             self.storage.delete(key)
+        self.touched.update(self.callers.keys())
         self._calls.clear()
         self._live.clear()
+        self.callers.clear()
 
     def absorb(self, key: str, text: str | None) -> tuple[str, Call | None] | None:
         """Take another tab's write (a storage event) into memory without writing back.
@@ -130,26 +150,33 @@ class CallLog:
             return None
         uuid = key[len(prefix) :]
         if text is None:
-            self._calls.pop(uuid, None)
-            self._live.discard(uuid)
+            self._forget(uuid)
             return uuid, None
         try:
             call = persist.decode(text)
         except (ValueError, KeyError, TypeError, IndexError):
             return None
-        self._calls[call.uuid] = call
-        if call.is_live:
-            self._live.add(call.uuid)
-        else:
-            self._live.discard(call.uuid)
+        self._remember(call)
         return call.uuid, call
 
-    def _put(self, call: Call) -> tuple[str, ...]:
+    def _remember(self, call: Call) -> None:
+        """Hold a new or changed call in memory, with every index kept from it."""
         self._calls[call.uuid] = call
         if call.is_live:
             self._live.add(call.uuid)
         else:
             self._live.discard(call.uuid)
+        self.touched.update(key for key in self.callers.put(call) if key is not None)
+
+    def _forget(self, uuid: str) -> None:
+        self._calls.pop(uuid, None)
+        self._live.discard(uuid)
+        key = self.callers.remove(uuid)
+        if key is not None:
+            self.touched.add(key)
+
+    def _put(self, call: Call) -> tuple[str, ...]:
+        self._remember(call)
         pruned = self._prune(len(self._calls) - self.cap)
         pruned += self._save(call)
         return pruned
@@ -172,8 +199,7 @@ class CallLog:
             return ()
         victims = list(itertools.islice((u for u in self._calls if u != keep), count))
         for uuid in victims:
-            del self._calls[uuid]
-            self._live.discard(uuid)
+            self._forget(uuid)
             self.storage.delete(persist.call_key(uuid))
         self.pruned_total += len(victims)
         return tuple(victims)
@@ -200,8 +226,11 @@ class CallLog:
                     report.migrated += 1
                 found.append(call)
         found.sort(key=lambda c: c.started_at)
-        self._calls = {c.uuid: c for c in found}
-        self._live = {c.uuid for c in found if c.is_live}
+        self._calls = {}
+        self._live = set()
+        self.callers.clear()
+        for call in found:
+            self._remember(call)
         report.loaded = len(self._calls)
         report.pruned = len(self._prune(len(self._calls) - self.cap))
         return report
@@ -227,6 +256,8 @@ CSV_COLUMNS = (
     "hung_up_by",
     "ring_seconds",
     "talk_seconds",
+    "disposition",
+    "note",
     "call_uuid",
 )
 
@@ -264,6 +295,8 @@ def call_row(call: Call) -> dict[str, object]:
         "hung_up_by": hung.value if hung else None,
         "ring_seconds": None if call.ring_seconds is None else round(float(call.ring_seconds), 1),
         "talk_seconds": None if call.talk_seconds is None else round(float(call.talk_seconds), 1),
+        "disposition": call.disposition,
+        "note": call.note,
         "call_uuid": call.uuid,
     }
 

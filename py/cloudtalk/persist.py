@@ -14,10 +14,10 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from .calls import Call, Direction, State, Step
+from .calls import DISPOSITION_CHARS, NOTE_CHARS, Call, Direction, State, Step
 from .events import Contact
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 NAMESPACE = "cloudtalk"
 
 
@@ -73,7 +73,7 @@ class MemoryStorage:
 
 
 def to_record(call: Call) -> dict[str, Any]:
-    """The schema-1 record of a call: plain JSON types, stable field names."""
+    """The schema-2 record of a call: plain JSON types, stable field names."""
     return {
         "uuid": call.uuid,
         "state": call.state.value,
@@ -85,6 +85,8 @@ def to_record(call: Call) -> dict[str, Any]:
         "answered_at": call.answered_at,
         "hangup_at": call.hangup_at,
         "ended_at": call.ended_at,
+        "note": call.note,
+        "disposition": call.disposition,
     }
 
 
@@ -93,7 +95,7 @@ _DIRECTIONS = {d.value: d for d in Direction}
 
 
 def from_record(record: dict[str, Any]) -> Call:
-    """The call a schema-1 record describes; raises ValueError/KeyError/TypeError if malformed."""
+    """The call a schema-2 record describes; raises ValueError/KeyError/TypeError if malformed."""
     steps = tuple(Step(str(event), float(at)) for event, at in record["steps"])
     if not steps:
         raise ValueError("a call has at least one step")
@@ -114,7 +116,15 @@ def from_record(record: dict[str, Any]) -> Call:
         answered_at=number("answered_at"),
         hangup_at=number("hangup_at"),
         ended_at=number("ended_at"),
+        note=_text(record["note"], NOTE_CHARS),
+        disposition=_text(record["disposition"], DISPOSITION_CHARS),
     )
+
+
+def _text(value: Any, cap: int) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value[:cap]
 
 
 def encode(call: Call) -> str:
@@ -128,10 +138,14 @@ def decode(text: str) -> Call:
     return from_record(record)
 
 
-# Migration hook: MIGRATIONS[n] turns a schema-n record into a schema-(n+1) record.
-# When schema 2 arrives, add MIGRATIONS[1] and bump SCHEMA_VERSION; the log moves
-# v1 keys to v2 keys on load.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 adds the agent's note and disposition to each call."""
+    return {**record, "note": "", "disposition": ""}
+
+
+# MIGRATIONS[n] turns a schema-n record into a schema-(n+1) record; the log moves records to the
+# current schema's keys as it loads them.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 def migrate(record: dict[str, Any], from_version: int) -> dict[str, Any]:

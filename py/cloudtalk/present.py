@@ -37,8 +37,8 @@ def matches(call: Call, query: str, outcome: str) -> bool:
     """Whether a call passes the timeline's filters.
 
     `outcome` is an Outcome's value, LIVE_FILTER, or "" for all. `query` matches the name,
-    number or company, ignoring case, and its digits match the number's digits whatever
-    the spacing ("555 01" finds "+1 (555) 0100").
+    number, company, disposition or note, ignoring case, and its digits match the number's
+    digits whatever the spacing ("555 01" finds "+1 (555) 0100").
     """
     if outcome == LIVE_FILTER and not call.is_live:
         return False
@@ -47,7 +47,7 @@ def matches(call: Call, query: str, outcome: str) -> bool:
     if not query:
         return True
     company = call.contact.company if call.contact else None
-    haystack = " ".join(filter(None, [call.display_name, call.number, company])).lower()
+    haystack = " ".join(filter(None, [call.display_name, call.number, company, call.disposition, call.note])).lower()
     wanted = digits(query)
     return query.lower() in haystack or (bool(wanted) and wanted in digits(call.number))
 
@@ -93,3 +93,25 @@ def tel_href(number: str) -> str:
     """A tel: link for a number as displayed: its digits, and a leading + if it has one."""
     plus = "+" if number.strip().startswith("+") else ""
     return f"tel:{plus}{digits(number)}"
+
+
+def caller_name(call: Call) -> str:
+    """Who, in a sentence: the contact's name, else the number, else "unknown number"."""
+    if call.contact and call.contact.name:
+        return call.contact.name
+    return call.number or "unknown number"
+
+
+def day_word(ts: float, now: float, utc_offset_minutes: int) -> str | None:
+    """"today" or "yesterday" for a time in the agent's own day, else None (show the date)."""
+    offset = utc_offset_minutes * 60
+    days_ago = int((now + offset) // 86_400 - (ts + offset) // 86_400)
+    return {0: "today", 1: "yesterday"}.get(days_ago)
+
+
+def history_line(count: int, last: Call | None, when: str) -> str:
+    """The card's summary of a caller's earlier calls."""
+    if count == 0 or last is None:
+        return "First call from this caller"
+    last_outcome = last.outcome.value if last.outcome else last.state.label
+    return f"{count} earlier call{'s' if count != 1 else ''} · last: {last_outcome}, {when}"

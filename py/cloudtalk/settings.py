@@ -11,8 +11,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import config
+from . import config, screen_pop
+from .calls import DISPOSITION_CHARS
 from .persist import Storage
+
+DEFAULT_DISPOSITIONS = ["Interested", "Follow up", "Not interested", "Wrong number"]
+MAX_DISPOSITIONS = 12
 
 
 class Settings(BaseModel):
@@ -26,12 +30,38 @@ class Settings(BaseModel):
     log_ignored_messages: bool = True
     record_session: bool = False
     stale_after_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    dispositions: list[str] = Field(default_factory=lambda: list(DEFAULT_DISPOSITIONS))
+    screen_pop_template: str = ""
+    screen_pop_auto: bool = False
 
     @field_validator("partner")
     @classmethod
     def _partner(cls, value: str) -> str:
         if not config.valid_partner(value):
             raise ValueError("use 1-64 letters, digits, _ or -")
+        return value
+
+    @field_validator("dispositions")
+    @classmethod
+    def _dispositions(cls, value: list[str]) -> list[str]:
+        kept: list[str] = []
+        for item in value:
+            text = item.strip()
+            if len(text) > DISPOSITION_CHARS:
+                raise ValueError(f"each disposition is at most {DISPOSITION_CHARS} characters")
+            if text and text not in kept:
+                kept.append(text)
+        if len(kept) > MAX_DISPOSITIONS:
+            raise ValueError(f"at most {MAX_DISPOSITIONS} dispositions")
+        return kept
+
+    @field_validator("screen_pop_template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        value = value.strip()
+        reason = screen_pop.problem(value)
+        if reason:
+            raise ValueError(reason)
         return value
 
     @classmethod

@@ -28,7 +28,7 @@ def test_a_page_killed_mid_burst_leaves_only_whole_records(app: App):
     app.tab.wait("Object.keys(localStorage).some(k => k.includes('kill-'))")
     app.tab.close()
     again = App(app.engine, app.base).open("/#/calls")
-    stored = again.tab.js("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v1:call:kill-')).length")
+    stored = again.tab.js("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:kill-')).length")
     assert stored >= 1
     assert not again.tab.visible("#notice"), "no record was unreadable"
     assert again.tab.js("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:backup:')).length") == 0
@@ -60,15 +60,15 @@ def test_corrupt_stored_calls_are_set_aside_with_a_clear_message(app: App):
     app.call("ended", "good-1")
     app.wait_stored("good-1", "ended")
     app.tab.js(
-        """() => { localStorage.setItem('cloudtalk:v1:call:bad-1', '{broken');
-                   localStorage.setItem('cloudtalk:v1:call:bad-2', JSON.stringify({uuid: 'bad-2', state: 'from-the-future'})); }"""
+        """() => { localStorage.setItem('cloudtalk:v2:call:bad-1', '{broken');
+                   localStorage.setItem('cloudtalk:v2:call:bad-2', JSON.stringify({uuid: 'bad-2', state: 'from-the-future'})); }"""
     )
     app.reload()
     assert "2 unreadable stored call(s) were set aside" in app.tab.text("#notice")
     assert app.tab.attr(app.item("good-1"), "data-outcome") == "Missed"
     backups = app.tab.js("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:backup:')).sort()")
-    assert backups == ["cloudtalk:backup:cloudtalk:v1:call:bad-1", "cloudtalk:backup:cloudtalk:v1:call:bad-2"]
-    assert json.loads(app.tab.js("localStorage.getItem('cloudtalk:backup:cloudtalk:v1:call:bad-2')"))["state"] == "from-the-future"
+    assert backups == ["cloudtalk:backup:cloudtalk:v2:call:bad-1", "cloudtalk:backup:cloudtalk:v2:call:bad-2"]
+    assert json.loads(app.tab.js("localStorage.getItem('cloudtalk:backup:cloudtalk:v2:call:bad-2')"))["state"] == "from-the-future"
 
 
 def test_two_tabs_share_the_log_and_neither_loses_the_others_calls(app: App):

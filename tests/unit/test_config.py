@@ -114,3 +114,19 @@ def test_a_stored_settings_default_falls_back_to_mycrm_when_the_deployment_defau
 )
 def test_pyodides_scheduler_posts_are_recognised_by_their_exact_shape(data, expected):
     assert config.runtime_self_post(data) is expected
+
+
+def test_dispositions_are_trimmed_deduplicated_and_bounded():
+    settings = Settings(dispositions=["  Hot lead ", "", "Hot lead", "Callback"])
+    assert settings.dispositions == ["Hot lead", "Callback"]
+    assert Settings().dispositions == ["Interested", "Follow up", "Not interested", "Wrong number"]
+    with pytest.raises(ValueError, match="at most 40 characters"):
+        Settings(dispositions=["x" * 41])
+    with pytest.raises(ValueError, match="at most 12 dispositions"):
+        Settings(dispositions=[f"d{i}" for i in range(13)])
+
+
+def test_a_screen_pop_template_is_checked_when_saved():
+    assert Settings(screen_pop_template=" https://crm.example/{number} ").screen_pop_template == "https://crm.example/{number}"
+    with pytest.raises(ValueError, match="must start with https://"):
+        Settings(screen_pop_template="http://crm.example/{number}")

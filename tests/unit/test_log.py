@@ -130,24 +130,71 @@ def test_unreadable_records_are_set_aside_under_a_backup_key_and_the_rest_load()
     assert "set aside" in report.notice
 
 
-def test_older_schemas_go_through_the_migration_hook(monkeypatch):
+V1_RECORD = {
+    "uuid": "old", "state": "ended", "direction": "inbound", "external_number": "+1 555 0100", "internal_number": None,
+    "contact": {"id": 3, "name": "Old", "company": None, "contact_emails": [], "contact_numbers": [], "external_urls": [], "tags": []},
+    "steps": [["ringing", 10.0], ["ended", 20.0]], "answered_at": None, "hangup_at": None, "ended_at": 20.0,
+}  # fmt: skip
+
+
+def test_schema_1_records_are_migrated_to_schema_2_with_an_empty_note_and_disposition():
+    storage = MemoryStorage()
+    storage.set(persist.call_key("old", version=1), json.dumps(V1_RECORD))
+    log = CallLog(storage)
+    report = log.load()
+    assert (report.loaded, report.migrated, report.set_aside) == (1, 1, [])
+    call = log.get("old")
+    assert (call.note, call.disposition, call.outcome, call.contact.name) == ("", "", Outcome.MISSED, "Old")
+    assert storage.get(persist.call_key("old", version=1)) is None
+    assert json.loads(storage.get(persist.call_key("old", version=2)))["note"] == ""
+
+
+def test_every_older_record_is_migrated_and_counted():
+    storage = MemoryStorage()
+    for uuid in ["a", "b"]:
+        storage.set(persist.call_key(uuid, version=1), json.dumps({**V1_RECORD, "uuid": uuid}))
+    assert CallLog(storage).load().migrated == 2
+
+
+def test_an_unreadable_schema_1_record_is_set_aside_not_migrated():
+    storage = MemoryStorage()
+    storage.set(persist.call_key("bad", version=1), json.dumps({**V1_RECORD, "uuid": "bad", "state": "from-the-future"}))
+    report = CallLog(storage).load()
+    assert report.set_aside == [persist.call_key("bad", version=1)] and report.migrated == 0
+
+
+def test_notes_and_dispositions_are_saved_with_the_call_capped_and_read_back():
     storage = MemoryStorage()
     log = CallLog(storage)
-    log.apply(event("ringing", "old"), at=1)
-    v1 = storage.get(persist.call_key("old"))
+    log.apply(event("ringing", "n"), at=1)
+    change = log.annotate("n", note="Call back Monday " + "x" * 3000, disposition="  Follow up  ")
+    assert change is not None and change.changed
+    call = log.get("n")
+    assert len(call.note) == 2000 and call.note.startswith("Call back Monday") and call.disposition == "Follow up"
+    again = CallLog(storage)
+    again.load()
+    assert again.get("n") == call
+    assert not log.annotate("n", disposition="Follow up").changed, "the same again changes nothing"
+    assert log.annotate("n", note="").call.note == "" and log.get("n").disposition == "Follow up"
+    assert log.annotate("gone", note="x") is None
 
-    def v1_to_v2(record):
-        return {**record, "direction": "outbound"}
 
-    monkeypatch.setattr(persist, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(persist.MIGRATIONS, 1, v1_to_v2)
-    storage.data = {persist.call_key("old", version=1): v1}
-    migrated = CallLog(storage)
-    report = migrated.load()
-    assert report.migrated == 1
-    assert migrated.get("old").direction.value == "outbound"
-    assert storage.get(persist.call_key("old", version=1)) is None
-    assert storage.get(persist.call_key("old", version=2)) is not None
+def test_an_event_after_a_note_keeps_the_note():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "n"), at=1)
+    log.annotate("n", note="VIP, be nice", disposition="Interested")
+    log.apply(event("ended", "n"), at=2)
+    assert (log.get("n").note, log.get("n").disposition) == ("VIP, be nice", "Interested")
+
+
+def test_exports_carry_the_note_and_disposition():
+    log = CallLog(MemoryStorage())
+    log.apply(event("ringing", "n"), at=1)
+    log.annotate("n", note="=cmd|' /C calc'!A0", disposition="Interested")
+    row = next(csv.DictReader(io.StringIO(export_csv(list(log.newest_first())))))
+    assert (row["disposition"], row["note"]) == ("Interested", "'=cmd|' /C calc'!A0")
+    document = json.loads(export_json(list(log.newest_first()), exported_at=0))
+    assert document["schema"] == 2 and document["calls"][0]["note"] == "=cmd|' /C calc'!A0"
 
 
 def test_stale_sweep_marks_quiet_live_calls_and_persists_them():
@@ -333,18 +380,6 @@ def test_records_of_a_newer_schema_are_left_alone_for_the_newer_app_that_wrote_t
     log = CallLog(storage)
     report = log.load()
     assert len(log) == 0 and report.set_aside == [] and storage.get(future) is not None
-
-
-def test_every_older_record_is_migrated_and_counted(monkeypatch):
-    storage = MemoryStorage()
-    log = CallLog(storage)
-    log.apply(event("ringing", "a"), at=1)
-    log.apply(event("ringing", "b"), at=2)
-    v1 = dict(storage.data)
-    monkeypatch.setattr(persist, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(persist.MIGRATIONS, 1, lambda record: record)
-    storage.data = {k.replace(":v2:", ":v1:"): v for k, v in v1.items()}
-    assert CallLog(storage).load().migrated == 2
 
 
 def test_an_unreadable_record_is_removed_even_when_there_is_no_room_for_its_backup():

@@ -115,3 +115,29 @@ def test_a_call_without_a_contact_is_found_by_number_and_a_query_may_span_name_a
     assert matches(play(["ringing"], contact={"name": "Ann"}), "ann +44", "")
     no_number = step(None, event("ringing", "n", external_number=None, contact={"name": "Ann", "company": "Acme"}), at=0)
     assert matches(no_number, "ann acme", "")
+
+
+def test_the_search_also_finds_the_agents_note_and_disposition():
+    from cloudtalk.calls import annotate
+
+    call = annotate(play(["ringing", "ended"]), note="Renewal in March", disposition="Follow up")
+    assert matches(call, "renewal", "") and matches(call, "follow", "")
+
+
+@pytest.mark.parametrize(("ago", "word"), [(0, "today"), (3600 * 11, "today"), (3600 * 13, "yesterday"), (86_400 * 2, None)])
+def test_times_read_as_today_or_yesterday_in_the_agents_own_day(ago, word):
+    from cloudtalk.present import day_word
+
+    noon_plus_one = 20_000 * 86_400 + 11 * 3600  # 12:00 at UTC+1
+    assert day_word(noon_plus_one - ago, noon_plus_one, utc_offset_minutes=60) == word
+
+
+def test_the_history_line_counts_earlier_calls_and_names_the_last_outcome():
+    from cloudtalk.present import caller_name, history_line
+
+    missed = play(["ringing", "ended"])
+    assert history_line(3, missed, "yesterday 16:05") == "3 earlier calls · last: Missed, yesterday 16:05"
+    assert history_line(1, play(["dialing"]), "today 09:00") == "1 earlier call · last: Dialing, today 09:00"
+    assert history_line(0, None, "") == "First call from this caller"
+    assert caller_name(play(["ringing"], contact={"name": "Ann"})) == "Ann"
+    assert caller_name(step(None, event("ringing", "x", external_number=None), at=0)) == "unknown number"

@@ -2,7 +2,10 @@
 banner, desktop notification, and a warning before leaving during a call.
 
     alerts = Alerts(settings)
-    alerts.call_changed(call, is_active=True)
+    alerts.start_ringing(call, pop_href=None)
+    alerts.stop_ringing()
+
+What to alert on is decided by the core's reactions; this module only carries it out.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from typing import Any
 
 import js
 
-from ..calls import Call, State
+from ..calls import Call
+from ..present import caller_name
 from ..settings import Settings
 from .dom import by_id, keep, listen
 
@@ -29,6 +33,7 @@ class Alerts:
         self._tick = keep(self._flash)
         self.banner = by_id("incoming")
         self.banner_text = by_id("incoming-text")
+        self.pop_link = by_id("incoming-pop")
         self.announcer = by_id("announcer")
         listen(js.window, "beforeunload", self._before_unload)
 
@@ -36,30 +41,11 @@ class Alerts:
         self.announcer.textContent = ""
         self.announcer.textContent = text
 
-    def call_changed(self, call: Call, previous_state: State | None, active: Call | None) -> None:
-        self.call_active = active is not None
-        if call.state is State.RINGING and previous_state is not State.RINGING:
-            self._start_ringing(call)
-        elif self.ringing is not None and self.ringing.uuid == call.uuid and call.state is not State.RINGING:
-            self._stop_ringing()
-            if call.state is State.ON_CALL:
-                self.announce(f"Call with {self._who(call)} connected")
-            elif call.outcome is not None:
-                self.announce(f"Call with {self._who(call)} ended: {call.outcome.value}")
-        elif self.ringing is not None and self.ringing.uuid == call.uuid:
-            self.ringing = call  # contact details arrived while ringing
-            self.banner_text.textContent = f"Incoming call — {self._who(call)}"
-
-    @staticmethod
-    def _who(call: Call) -> str:
-        if call.contact and call.contact.name:
-            return call.contact.name
-        return call.number or "unknown number"
-
-    def _start_ringing(self, call: Call) -> None:
+    def start_ringing(self, call: Call, pop_href: str | None) -> None:
         self.ringing = call
-        text = f"Incoming call — {self._who(call)}"
+        text = f"Incoming call — {caller_name(call)}"
         self.banner_text.textContent = text
+        self._pop_link(pop_href)
         self.banner.hidden = False
         self.announce(text)
         if self._flash_timer is None:
@@ -69,7 +55,21 @@ class Alerts:
             js.window.setTimeout(self._tick, 0)
         self._notify(call)
 
-    def _stop_ringing(self) -> None:
+    def update_ringing(self, call: Call, pop_href: str | None) -> None:
+        """Contact details arrived while it rings."""
+        self.ringing = call
+        self.banner_text.textContent = f"Incoming call — {caller_name(call)}"
+        self._pop_link(pop_href)
+
+    def _pop_link(self, href: str | None) -> None:
+        if href is None:
+            self.pop_link.hidden = True
+            self.pop_link.removeAttribute("href")
+        else:
+            self.pop_link.href = href
+            self.pop_link.hidden = False
+
+    def stop_ringing(self) -> None:
         self.ringing = None
         self.banner.hidden = True
         if self._flash_timer is not None:
@@ -81,7 +81,7 @@ class Alerts:
         if self.ringing is None:
             return
         self._flash_on = not self._flash_on
-        js.document.title = f"Incoming call — {self._who(self.ringing)}" if self._flash_on else self.base_title
+        js.document.title = f"Incoming call — {caller_name(self.ringing)}" if self._flash_on else self.base_title
 
     def _notify(self, call: Call) -> None:
         if not self.settings.desktop_notifications or not hasattr(js.window, "Notification"):
@@ -91,7 +91,7 @@ class Alerts:
         options = js.Object.new()
         options.body = call.number or ""
         options.tag = "cloudtalk-" + call.uuid
-        js.Notification.new(f"Incoming call — {self._who(call)}", options)
+        js.Notification.new(f"Incoming call — {caller_name(call)}", options)
 
     def _before_unload(self, event: Any) -> None:
         if self.call_active:

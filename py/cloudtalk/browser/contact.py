@@ -1,7 +1,7 @@
 """The contact card: who is on the line (or was), with safe links into the CRM.
 
     card = ContactCard(by_id("contact-card"), partner="mycrm")
-    card.show(call)
+    card.show(call, pop_href="https://crm.example/search?q=%2B4420")
 """
 
 from __future__ import annotations
@@ -23,18 +23,21 @@ class ContactCard:
         self.partner = partner
         self.shown: Call | None = None
         self._badge: Any = None
+        self._pop: str | None = None
         self.show(None)
 
     @property
     def shown_uuid(self) -> str | None:
         return self.shown.uuid if self.shown else None
 
-    def show(self, call: Call | None) -> None:
+    def show(self, call: Call | None, pop_href: str | None = None) -> None:
+        """Show a call; `pop_href` is its screen-pop link (Settings' template, already checked)."""
         old = self.shown
         self.shown = call
-        if call is not None and old is not None and _same_card(old, call):
+        if call is not None and old is not None and _same_card(old, call) and pop_href == self._pop:
             self._set_badge(call)  # only the state moved: touch one element, not the whole card
             return
+        self._pop = pop_href
         clear(self.root)
         if call is None:
             self.root.append(el("p", "No call yet. The caller's details appear here when the phone rings.", class_="muted"))
@@ -88,6 +91,9 @@ class ContactCard:
                 links.prepend(link)
             else:
                 links.append(link)
+        if pop_href is not None:  # the team's own screen pop comes first
+            links.prepend(_link("Open in CRM", pop_href, target="cloudtalk-screen-pop", rel="noopener noreferrer",
+                                class_="button primary screen-pop"))
         if links.childElementCount:
             self.root.append(links)
         if contact is None or not contact.name:

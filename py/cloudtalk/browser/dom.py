@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import js
 from pyodide.ffi import create_proxy
+
+from ..present import day_word
 
 SAFE_SCHEMES = ("http:", "https:")
 
@@ -85,3 +88,40 @@ def local_time(ts: float) -> str:
 def local_clock(ts: float) -> str:
     """Time of day in the browser's locale, as Date.toLocaleTimeString() gives."""
     return str(_CLOCK.format(ts * 1000))
+
+
+_HOUR_MINUTE = _formatter(hour="numeric", minute="2-digit")
+_SHORT_DATE = _formatter(month="short", day="numeric")
+
+
+def utc_offset_minutes() -> int:
+    """How far the browser's clock is ahead of UTC now, in minutes (for the agent's own "today")."""
+    return -int(js.Date.new().getTimezoneOffset())
+
+
+def when(ts: float, now: float) -> str:
+    """"today 16:05", "yesterday 16:05" or "12 Nov 16:05", in the browser's locale."""
+    day = day_word(ts, now, utc_offset_minutes()) or str(_SHORT_DATE.format(ts * 1000))
+    return f"{day} {_HOUR_MINUTE.format(ts * 1000)}"
+
+
+class Later:
+    """Runs a function once on the next tick, however many times it is asked for before then.
+
+    For views derived from many calls (today's summary, the call-back list): a burst of
+    events costs one redraw, and none of it inside the message handler.
+    """
+
+    def __init__(self, run: Callable[[], None]) -> None:
+        self.run = run
+        self.due = False
+        self._tick = keep(self._fire)
+
+    def __call__(self) -> None:
+        if not self.due:
+            self.due = True
+            js.window.setTimeout(self._tick, 0)
+
+    def _fire(self, *_: Any) -> None:
+        self.due = False
+        self.run()

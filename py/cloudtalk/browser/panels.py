@@ -58,6 +58,9 @@ class SettingsPanel:
             "log_ignored_messages": by_id("set-log-ignored"),
             "record_session": by_id("set-record"),
             "stale_after_minutes": by_id("set-stale"),
+            "screen_pop_template": by_id("set-pop"),
+            "screen_pop_auto": by_id("set-pop-auto"),
+            "dispositions": by_id("set-dispositions"),  # one a line
         }
         self.fill()
         listen(self.form, "submit", self._submit)
@@ -69,13 +72,20 @@ class SettingsPanel:
             value = getattr(self.settings, name)
             if isinstance(value, bool):
                 field.checked = value
+            elif isinstance(value, list):
+                field.value = "\n".join(value)
             else:
                 field.value = str(value)
 
     def _read(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for name, field in self.fields.items():
-            values[name] = bool(field.checked) if field.type == "checkbox" else str(field.value).strip()
+            if field.type == "checkbox":
+                values[name] = bool(field.checked)
+            elif name == "dispositions":
+                values[name] = str(field.value).splitlines()
+            else:
+                values[name] = str(field.value).strip()
         return values
 
     def _submit(self, event: Any) -> None:

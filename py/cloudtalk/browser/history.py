@@ -1,0 +1,63 @@
+"""The caller's earlier calls, under the contact card: how many, the last outcome, the latest few.
+
+Read from the call log's caller index (no scan of the history), so showing it costs the same
+with 5,000 stored calls as with five.
+
+    history = CallerHistory(log, on_select=workspace.select, clock=time.time)
+    history.show(call)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..calls import Call
+from ..log import CallLog
+from ..present import duration, history_line
+from .dom import by_id, clear, el, listen, when
+
+LATEST = 5
+
+
+class CallerHistory:
+    def __init__(self, log: CallLog, on_select: Callable[[Call], None], clock: Callable[[], float]) -> None:
+        self.log = log
+        self.on_select = on_select
+        self.clock = clock
+        self.root = by_id("caller-history")
+        self.line = by_id("history-line")
+        self.list = by_id("history-list")
+        self.shown: Call | None = None
+        listen(self.list, "click", self._clicked)
+
+    def show(self, call: Call | None, *, force: bool = False) -> None:
+        """Show a call's history; the same call again is skipped unless `force` (its caller's calls changed)."""
+        previous, self.shown = self.shown, call
+        if call is not None and previous is not None and previous.uuid == call.uuid and not force:
+            return  # a call's own events do not change the calls before it
+        if call is None:
+            self.root.hidden = True
+            return
+        history = self.log.callers.history(call, latest=LATEST)
+        now = self.clock()
+        last = history.latest[0] if history.latest else None
+        self.line.textContent = history_line(history.count, last, when(last.started_at, now) if last else "")
+        self.root.classList.toggle("first-time", history.first_time)
+        clear(self.list)
+        for earlier in history.latest:
+            outcome = earlier.outcome.value if earlier.outcome else earlier.state.label
+            talk = f" · talk {duration(earlier.talk_seconds)}" if earlier.talk_seconds else ""
+            note = f" · {earlier.disposition}" if earlier.disposition else ""
+            button = el("button", f"{outcome} · {when(earlier.started_at, now)}{talk}{note}", type="button",
+                        class_="history-call ghost", data_uuid=earlier.uuid)
+            self.list.append(el("li", None, button))
+        self.root.hidden = False
+
+    def _clicked(self, event: Any) -> None:
+        button = event.target.closest("button.history-call")
+        if not button:
+            return
+        call = self.log.get(str(button.dataset.uuid))
+        if call is not None:
+            self.on_select(call)

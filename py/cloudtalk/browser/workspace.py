@@ -1,0 +1,177 @@
+"""The workspace: the views of one page, kept in step with the call log.
+
+It carries out the core's reactions (cloudtalk.reactions decides, this module only does), and
+refreshes what derives from many calls (caller history, call-backs, today's summary) from the
+caller keys the log reports as touched, never by scanning the history per event.
+
+    workspace = Workspace(log, settings, views)
+    app.views.append(workspace.on_event)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..callers import caller_key
+from ..calls import Call
+from ..events import PhoneEvent
+from ..log import CallLog, Change
+from ..reactions import (
+    Announce,
+    DockState,
+    Intent,
+    MaximisePhone,
+    OpenScreenPop,
+    SelectCall,
+    ShowCard,
+    ShowView,
+    StartRinging,
+    StopRinging,
+    UpdateRinging,
+    react,
+)
+from ..settings import Settings
+from .alerts import Alerts
+from .callbacks import CallBacksView
+from .contact import ContactCard
+from .history import CallerHistory
+from .notes import NotesPanel
+from .phone import PhoneDock
+from .router import Router
+from .screen_pop import ScreenPop
+from .summary import TodayPanel
+from .timeline import Timeline
+
+
+@dataclass
+class Views:
+    """The parts of the page the workspace drives (built by main.py, faked nowhere: see tests/e2e)."""
+
+    card: ContactCard
+    history: CallerHistory
+    notes: NotesPanel
+    timeline: Timeline
+    callbacks: CallBacksView
+    today: TodayPanel
+    router: Router
+    dock: PhoneDock
+    alerts: Alerts
+    pop: ScreenPop
+    history_buttons: Callable[[], None]
+
+
+class Workspace:
+    def __init__(self, log: CallLog, settings: Settings, views: Views) -> None:
+        self.log = log
+        self.settings = settings
+        self.v = views
+        # Each intent type to the method that carries it out: adding an intent means adding a row.
+        self._carry: dict[type, Callable[[Any], None]] = {
+            ShowCard: lambda i: self.show(i.call),
+            SelectCall: lambda i: self.v.timeline.select(i.uuid),
+            ShowView: lambda i: self.v.router.bring_forward(i.name),
+            MaximisePhone: lambda _i: self.v.dock.set_minimised(False),
+            StartRinging: lambda i: self.v.alerts.start_ringing(i.call, self.v.pop.href(i.call)),
+            UpdateRinging: lambda i: self.v.alerts.update_ringing(i.call, self.v.pop.href(i.call)),
+            StopRinging: lambda _i: self.v.alerts.stop_ringing(),
+            Announce: lambda i: self.v.alerts.announce(i.text),
+            OpenScreenPop: self._pop_up,
+            DockState: lambda i: self.v.dock.show_state(i.text),
+        }
+
+    # ------------------------------------------------------------ showing
+
+    def show(self, call: Call | None) -> None:
+        """Put a call on the card, with its history, notes and screen-pop link."""
+        self.v.card.show(call, self.v.pop.href(call) if call else None)
+        self.v.history.show(call)
+        self.v.notes.show(call)
+
+    def select(self, call: Call) -> None:
+        """The agent picked a call (timeline or history): show it and go to the card."""
+        self.v.timeline.select(call.uuid)
+        self.show(call)
+        self.v.router.go("contact")
+
+    def carry_out(self, intents: list[Intent]) -> None:
+        for intent in intents:
+            self._carry[type(intent)](intent)
+
+    def _pop_up(self, intent: OpenScreenPop) -> None:
+        if not self.v.pop.open(intent.call):
+            self.v.alerts.announce("The browser blocked the screen pop-up; use Open in CRM on the card.")
+
+    # ------------------------------------------------------------ changes
+
+    def on_event(self, _event: PhoneEvent, change: Change) -> None:
+        """After each accepted event (a PhoneApp view)."""
+        self.v.timeline.remove_pruned(change.pruned)
+        if not change.changed:
+            return
+        self.v.timeline.update(change.call)
+        ringing = self.v.alerts.ringing
+        active = self.log.active()
+        self.v.alerts.call_active = active is not None
+        self.carry_out(react(change, self.settings, shown_uuid=self.v.card.shown_uuid,
+                             ringing_uuid=ringing.uuid if ringing else None, active=active))
+        self.derived_changed()
+        self.v.history_buttons()
+
+    def derived_changed(self) -> None:
+        """Refresh what derives from many calls, for the callers whose calls changed."""
+        touched = self.log.take_touched()
+        self.v.callbacks.refresh(touched)
+        self.v.today.changed()
+        shown = self.v.card.shown
+        if shown is not None and touched and caller_key(shown) in touched:
+            self.v.history.show(self.log.get(shown.uuid) or shown, force=True)
+
+    def annotated(self, change: Change) -> None:
+        """The agent saved a note or disposition."""
+        self.v.timeline.update(change.call)
+        self.log.take_touched()  # a note changes no call-back or count
+
+    def settings_changed(self, settings: Settings) -> None:
+        self.settings = settings
+        self.v.alerts.settings = settings
+        self.v.pop.settings = settings
+        self.v.notes.set_dispositions(settings)
+        shown = self.v.card.shown
+        if shown is not None:
+            self.show(shown)  # the screen-pop link follows the template
+
+    def reload_all(self) -> None:
+        """After the whole history changed (cleared here or in another tab)."""
+        self.v.timeline.render_all()
+        self.show(None)
+        self.show(self.log.latest_contact())
+        self.log.take_touched()
+        self.v.callbacks.rebuild()
+        self.v.today.changed()
+        self.v.history_buttons()
+
+    def absorb(self, key: str, text: str | None) -> None:
+        """Another tab wrote the shared store (a storage event): take the change in."""
+        if self.v.callbacks.absorb(key, text):
+            return
+        result = self.log.absorb(key, text)
+        if result is None:
+            return
+        uuid, call = result
+        if call is None:
+            self.v.timeline.remove_pruned((uuid,))
+        else:
+            self.v.timeline.update(call)
+        if self.v.card.shown_uuid == uuid:
+            self.show(call)
+        self.derived_changed()
+        self.v.history_buttons()
+
+    def sweep(self, now: float) -> None:
+        for call in self.log.sweep_stale(now, self.settings.stale_after_minutes * 60):
+            self.v.timeline.update(call)
+            if self.v.card.shown_uuid == call.uuid:
+                self.show(call)
+        self.derived_changed()

@@ -1,0 +1,216 @@
+"""Callers across calls: number normalization, caller keys, the index, history, and call-backs."""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudtalk.callers import DONE_PREFIX, CallBacks, CallerIndex, caller_key, normalized_number
+from cloudtalk.calls import Call, step
+from cloudtalk.log import CallLog
+from cloudtalk.persist import MemoryStorage
+
+from .messages import event
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("+44 20 3868 0167", "+442038680167"),
+        ("0044 20 3868 0167", "+442038680167"),
+        ("+44 (20) 3868-0167", "+442038680167"),
+        ("  +1-555-0100 ", "+15550100"),
+        ("020 3868 0167", "02038680167"),  # national: cannot be matched to the international form
+        ("00", None),
+        ("12", None),
+        ("123", "123"),
+        ("", None),
+        (None, None),
+        ("ext. 4", None),
+        ("+٤٤ 20 3868 0167", "+2038680167"),  # only ASCII digits count
+    ],
+)
+def test_numbers_are_normalized_to_digits_with_one_international_prefix(text, normalized):
+    assert normalized_number(text) == normalized
+
+
+def call(uuid: str, names: list[str], at: float, **kw) -> Call:
+    result = None
+    for i, name in enumerate(names):
+        result = step(result, event(name, uuid, **kw), at=at + i)
+    assert result is not None
+    return result
+
+
+def test_a_call_is_keyed_by_contact_id_else_by_number_else_not_at_all():
+    assert caller_key(call("a", ["ringing"], 0, contact={"id": 7, "name": "Ann"})) == "contact:7"
+    assert caller_key(call("b", ["ringing"], 0, contact={"id": "crm-7"})) == "contact:crm-7"
+    assert caller_key(call("c", ["ringing"], 0, contact={"id": ""})) == "number:+442038680167"
+    assert caller_key(call("d", ["ringing"], 0, contact={"name": "No id"})) == "number:+442038680167"
+    assert caller_key(call("e", ["ringing"], 0, external_number=None)) is None
+
+
+def test_history_lists_the_callers_earlier_calls_newest_first_and_marks_a_first_call():
+    index = CallerIndex()
+    calls = [call(f"c{i}", ["ringing", "ended"], 100.0 * i) for i in range(8)]
+    other = call("other", ["dialing"], 50.0, external_number="+1 555 0100")
+    for c in [*calls, other]:
+        index.put(c)
+    first = index.history(calls[0])
+    assert first.first_time and first.count == 0 and first.latest == ()
+    later = index.history(calls[7])
+    assert later.count == 7 and not later.first_time
+    assert [c.uuid for c in later.latest] == ["c6", "c5", "c4", "c3", "c2"]
+    assert index.history(calls[3], latest=2).latest == (calls[2], calls[1])
+    assert index.history(other).count == 0
+
+
+def test_a_call_moves_to_its_contacts_group_when_the_contact_id_arrives():
+    index = CallerIndex()
+    known = call("k", ["ringing", "ended"], 10, contact={"id": 9})
+    index.put(known)
+    unknown = call("u", ["ringing"], 20)
+    assert index.put(unknown) == (None, "number:+442038680167")
+    identified = step(unknown, event("contact_info", "u", contact={"id": 9}), at=21)
+    assert index.put(identified) == ("number:+442038680167", "contact:9")
+    assert [c.uuid for c in index.calls_of("contact:9")] == ["k", "u"]
+    assert index.calls_of("number:+442038680167") == []
+    assert "number:+442038680167" not in index.keys()  # noqa: SIM118 - keys() is the index's own method
+
+
+def test_removing_a_call_forgets_it_and_a_call_without_a_key_is_not_held():
+    index = CallerIndex()
+    a, b = call("a", ["ringing"], 1), call("b", ["ringing"], 2)
+    index.put(a)
+    index.put(b)
+    assert index.remove("a") == "number:+442038680167"
+    assert index.remove("a") is None
+    assert [c.uuid for c in index.calls_of("number:+442038680167")] == ["b"]
+    nameless = call("n", ["ringing"], 3, external_number=None)
+    assert index.put(nameless) == (None, None)
+    assert index.history(nameless).count == 0
+    index.clear()
+    assert index.keys() == []
+
+
+def test_the_index_holds_each_call_as_it_is_now():
+    index = CallerIndex()
+    ringing = call("r", ["ringing"], 1)
+    index.put(ringing)
+    ended = step(ringing, event("ended", "r"), at=5)
+    index.put(ended)
+    assert index.calls_of("number:+442038680167") == [ended]
+
+
+KEY = "number:+442038680167"
+
+
+@pytest.mark.parametrize(
+    ("calls", "waiting"),
+    [
+        ([("in-missed", ["ringing", "ended"])], ["in-missed"]),
+        ([("in-declined", ["ringing", "hangup", "ended"])], ["in-declined"]),
+        ([("out-no-answer", ["dialing", "ended"])], ["out-no-answer"]),
+        ([("out-cancelled", ["dialing", "hangup", "ended"])], []),  # the agent hung up: nobody waits
+        ([("answered", ["ringing", "calling", "ended"])], []),
+        ([("m1", ["ringing", "ended"]), ("m2", ["ringing", "ended"])], ["m1", "m2"]),
+        ([("m1", ["ringing", "ended"]), ("ok", ["dialing", "calling", "ended"])], []),  # called back and answered
+        ([("ok", ["ringing", "calling", "ended"]), ("m1", ["ringing", "ended"])], ["m1"]),  # missed after an answer
+        ([("m1", ["ringing", "ended"]), ("live", ["ringing"])], ["m1"]),  # ringing again: not answered yet
+        ([("m1", ["ringing", "ended"]), ("talking", ["ringing", "calling"])], []),  # answered, still on the call
+        ([("unknown", ["ended"])], []),
+    ],
+)
+def test_call_backs_wait_from_the_first_unanswered_call_after_the_last_answered_one(calls, waiting):
+    index = CallerIndex()
+    for i, (uuid, names) in enumerate(calls):
+        index.put(call(uuid, names, 100.0 * i))
+    entry = index.call_back(KEY)
+    assert ([c.uuid for c in entry.calls] if entry else []) == waiting
+    if entry:
+        assert entry.attempts == len(waiting) and entry.latest.uuid == waiting[-1]
+        assert entry.number == "+442038680167"
+
+
+def test_a_call_back_marked_done_counts_only_later_calls():
+    index = CallerIndex()
+    index.put(call("m1", ["ringing", "ended"], 100))
+    index.put(call("m2", ["ringing", "ended"], 200))
+    assert index.call_back(KEY, done_at=150).attempts == 1
+    assert index.call_back(KEY, done_at=250) is None
+
+
+def test_a_call_back_has_no_number_to_dial_when_none_is_known():
+    index = CallerIndex()
+    index.put(call("m", ["ringing", "ended"], 1, external_number=None, contact={"id": 4}))
+    assert index.call_back("contact:4").number is None
+
+
+def test_the_call_back_list_follows_the_log_and_keeps_done_marks_in_storage():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    callbacks = CallBacks(log.callers, storage)
+    for uuid, number, at in [("a", "+1 555 0100", 1), ("b", "+1 555 0199", 2)]:
+        log.apply(event("ringing", uuid, external_number=number), at=at)
+        log.apply(event("ended", uuid, external_number=number), at=at + 0.5)
+    callbacks.refresh(log.take_touched())
+    assert [e.latest.uuid for e in callbacks.newest_first()] == ["b", "a"]
+    assert log.take_touched() == set()
+    callbacks.mark_done("number:+15550100", at=10)
+    assert [e.latest.uuid for e in callbacks.newest_first()] == ["b"]
+    assert storage.get(DONE_PREFIX + "number:+15550100") == "10"
+    again = CallBacks(log.callers, storage)  # a reload, or another tab
+    again.rebuild()
+    assert len(again) == 1
+    log.apply(event("dialing", "c", external_number="+1 555 0199"), at=20)
+    log.apply(event("calling", "c", external_number="+1 555 0199"), at=21)
+    callbacks.refresh(log.take_touched())
+    assert len(callbacks) == 0, "answered: nobody waits any more"
+
+
+def test_another_tabs_done_mark_is_taken_in_and_clearing_forgets_every_mark():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    callbacks = CallBacks(log.callers, storage)
+    log.apply(event("ringing", "a"), at=1)
+    log.apply(event("ended", "a"), at=2)
+    callbacks.refresh(log.take_touched())
+    assert callbacks.absorb(DONE_PREFIX + KEY, "5") == KEY and len(callbacks) == 0
+    assert callbacks.absorb("cloudtalk:settings", "{}") is None
+    assert callbacks.absorb(DONE_PREFIX + KEY, "not a time") is None
+    assert callbacks.absorb(DONE_PREFIX + KEY, None) == KEY and len(callbacks) == 1
+    callbacks.mark_done(KEY, 9)
+    callbacks.clear()
+    assert storage.items(DONE_PREFIX) == [] and callbacks.done == {} and len(callbacks) == 0
+
+
+def test_unreadable_done_marks_are_ignored():
+    storage = MemoryStorage()
+    storage.set(DONE_PREFIX + KEY, "soon")
+    storage.set(DONE_PREFIX + "number:+1555", "12.5")
+    assert CallBacks(CallerIndex(), storage).done == {"number:+1555": 12.5}
+
+
+def test_a_full_store_keeps_the_mark_for_this_page():
+    storage = MemoryStorage(quota_chars=10)
+    callbacks = CallBacks(CallerIndex(), storage)
+    callbacks.mark_done(KEY, 3)
+    assert callbacks.done == {KEY: 3}
+
+
+def test_the_log_tells_which_callers_changed_through_every_path():
+    storage = MemoryStorage()
+    log = CallLog(storage, cap=2)
+    log.apply(event("ringing", "a", external_number="+1 555 0100"), at=1)
+    assert log.take_touched() == {"number:+15550100"}
+    log.apply(event("ringing", "b", external_number="+1 555 0199"), at=2)
+    log.apply(event("ringing", "c", external_number="+1 555 0111"), at=3)  # prunes a
+    assert log.take_touched() == {"number:+15550100", "number:+15550199", "number:+15550111"}
+    other = CallLog(storage)
+    other.load()
+    assert other.take_touched() == {"number:+15550199", "number:+15550111"}
+    from cloudtalk import persist
+
+    other.absorb(persist.call_key("b"), None)
+    assert other.take_touched() == {"number:+15550199"}
+    log.clear()
+    assert log.take_touched() == {"number:+15550199", "number:+15550111"}
