@@ -2,6 +2,10 @@
 
 Every message is a JSON string sent with `window.parent.postMessage`, exactly like the
 real phone, so the app cannot tell the difference except by origin (its own).
+
+Two faces: a softphone for demos (dial pad, incoming-call screen, call timer, a scripted demo
+day), and, behind "Developer tools", the console for integrators (scenarios, single events,
+raw JSON, replay). Both send the same messages in the same order as the real phone.
 """
 
 import asyncio
@@ -158,4 +162,268 @@ for element_id, handler in (("send-json", send_json), ("replay", lambda _e: asyn
     _kept.append(proxy)
     document.getElementById(element_id).addEventListener("click", proxy)
 status("Ready. Pick a scenario.")
+
+
+# ---------------------------------------------------------------- the phone face
+
+# Callers for "Simulate an incoming call", in turn: a returning caller (the same contact every
+# time, so the app's history and call-backs fill up), a first-time number, and a second contact.
+DIRECTORY = [
+    ("+44 20 3868 0167", CONTACT),
+    ("+1 415 555 0199", None),
+    ("+421 2 1234 5678", {"id": 5678, "name": "Jana Nováková", "company": "Nová s.r.o.",
+                          "contact_numbers": ["+421 2 1234 5678"], "contact_emails": ["jana@nova.example"],
+                          "tags": ["Prospect"], "external_urls": []}),
+]
+NO_ANSWER_AFTER_MS = 20000  # an incoming call nobody answers ends (Missed), as the real phone's would
+PAD = "123456789*0#"
+
+# The face's state. A dict, not a class: the module stays a flat script, as MicroPython runs it.
+face = {
+    "screen": "idle", "uuid": None, "number": "", "contact": None, "answered_at": 0, "next": 0,
+    "demo": None, "demo_live": None, "task": None,
+}
+
+
+def by_id(element_id):
+    return document.getElementById(element_id)
+
+
+def face_status(text):
+    by_id("face-status").textContent = text
+
+
+def show(screen):
+    face["screen"] = screen
+    by_id("face").dataset.screen = screen
+    for name in ("idle", "outgoing", "incoming", "call", "demo"):
+        by_id("screen-" + name).hidden = name != screen
+    first = {"idle": "dial", "outgoing": "cancel", "incoming": "answer", "call": "hang-up", "demo": "stop-demo"}[screen]
+    by_id(first).focus()
+
+
+def who(number, contact):
+    return contact["name"] if contact else number
+
+
+def send(event, contact=None):
+    post(message(event, face["uuid"], contact, face["number"]))
+
+
+def ring_delay():
+    return 1500 + int(window.Math.random() * 2000)  # a short, random ring before the other side decides
+
+
+async def outgoing():
+    number = by_id("dial").value.strip()
+    if not number:
+        face_status("Type a number first.")
+        by_id("dial").focus()
+        return
+    face["uuid"], face["number"], face["contact"] = new_uuid("face"), number, None
+    by_id("out-who").textContent = number
+    show("outgoing")
+    face_status("Dialling " + number)
+    uuid = face["uuid"]
+    send("dialing")
+    await wait(ring_delay())
+    if face["uuid"] != uuid or face["screen"] != "outgoing":
+        return  # cancelled while it rang
+    if by_id("answers").checked:
+        send("calling")
+        on_call()
+    else:
+        send("ended")
+        face_status("No answer from " + number)
+        show("idle")
+
+
+def cancel(_e=None):
+    send("hangup")
+    send("ended")
+    face_status("Cancelled")
+    show("idle")
+
+
+async def incoming(_e=None):
+    number, contact = DIRECTORY[face["next"] % len(DIRECTORY)]
+    face["next"] += 1
+    face["uuid"], face["number"], face["contact"] = new_uuid("face"), number, contact
+    uuid = face["uuid"]
+    by_id("in-who").textContent = who(number, contact)
+    by_id("in-number").textContent = number if contact else "Not in your contacts"
+    by_id("in-company").textContent = contact["company"] if contact else ""
+    show("incoming")
+    face_status("Incoming call from " + who(number, contact))
+    send("ringing", contact)
+    if contact is not None:
+        await wait(800)
+        if face["uuid"] == uuid:
+            send("contact_info", contact)  # the CRM's details follow, as with the real phone
+    await asyncio.sleep(NO_ANSWER_AFTER_MS / 1000)  # real time whatever the speed: someone must be able to answer
+    if face["uuid"] == uuid and face["screen"] == "incoming":
+        send("ended")
+        face_status("Missed call from " + who(number, contact))
+        show("idle")
+
+
+def answer(_e=None):
+    send("calling")
+    on_call()
+
+
+def decline(_e=None):
+    send("hangup")
+    send("ended")
+    face_status("Declined")
+    face["uuid"] = None
+    show("idle")
+
+
+def on_call():
+    face["answered_at"] = window.Date.now()
+    by_id("call-who").textContent = who(face["number"], face["contact"])
+    by_id("call-timer").textContent = "0:00"
+    show("call")
+    face_status("On a call with " + who(face["number"], face["contact"]))
+
+
+def hang_up(_e=None):
+    send("hangup")
+    send("ended")
+    face_status("You hung up")
+    face["uuid"] = None
+    show("idle")
+
+
+def caller_hangs_up(_e=None):
+    send("ended")
+    face_status("The caller hung up")
+    face["uuid"] = None
+    show("idle")
+
+
+def tick(*_):
+    if face["screen"] != "call":
+        return
+    seconds = int((window.Date.now() - face["answered_at"]) / 1000)
+    by_id("call-timer").textContent = str(seconds // 60) + ":" + ("0" + str(seconds % 60))[-2:]
+
+
+# A demo morning at 1x: ten calls over about two minutes. (delay before it in ms, kind, caller)
+DEMO_DAY = [
+    (0, "answered", 0), (9000, "missed", 1), (12000, "outbound answered", 2), (10000, "declined", 1),
+    (11000, "answered", 1), (10000, "outbound no answer", 0), (12000, "answered", 2),
+    (9000, "missed", 0), (12000, "update", 2), (10000, "answered", 2),
+]  # ends with John Doe (caller 0) to call back: no answer, then missed
+DEMO_STEPS = {
+    "answered": [(0, "ringing"), (800, "contact_info"), (3000, "calling"), (6000, "hangup"), (300, "ended")],
+    "missed": [(0, "ringing"), (7000, "ended")],
+    "declined": [(0, "ringing"), (2500, "hangup"), (300, "ended")],
+    "outbound answered": [(0, "dialing"), (3000, "calling"), (5000, "ended")],
+    "outbound no answer": [(0, "dialing"), (8000, "ended")],
+    "update": [(0, "ringing"), (2000, "calling"), (2000, "contact_info+"), (4000, "ended")],
+}
+
+
+async def demo_day():
+    task = face["demo"]
+    show("demo")
+    for index, (delay, kind, caller) in enumerate(DEMO_DAY):
+        await wait(delay)
+        if face["demo"] is not task:
+            return  # stopped
+        number, contact = DIRECTORY[caller]
+        uuid = new_uuid("demo")
+        face["demo_live"] = (uuid, number)
+        by_id("demo-progress").textContent = "Call " + str(index + 1) + " of " + str(len(DEMO_DAY)) + ": " + kind
+        for pause, event in DEMO_STEPS[kind]:
+            await wait(pause)
+            if face["demo"] is not task:
+                return  # stopped: stop_demo() has ended the live call
+            details = dict(contact, tags=contact["tags"] + ["Renewal"]) if event == "contact_info+" and contact else contact
+            post(message(event.rstrip("+"), uuid, details, number))
+        face["demo_live"] = None
+    face["demo"] = None
+    face_status("Demo day done: " + str(len(DEMO_DAY)) + " calls")
+    show("idle")
+
+
+def start_demo(_e=None):
+    face["demo"] = object()
+    face_status("Demo day running")
+    face["task"] = asyncio.create_task(demo_day())
+
+
+def stop_demo(_e=None):
+    face["demo"] = None
+    live = face["demo_live"]
+    if live is not None:  # stopped mid-call: the call ends, nothing is left ringing in the app
+        post(message("ended", live[0], None, live[1]))
+        face["demo_live"] = None
+    face_status("Demo day stopped")
+    show("idle")
+
+
+def dev_tools(_e=None):
+    console = by_id("console")
+    console.hidden = not console.hidden
+    by_id("dev-toggle").setAttribute("aria-expanded", "false" if console.hidden else "true")
+
+
+def key(event):
+    screen = face["screen"]
+    name = event.key
+    if name == "Escape":
+        action = {"outgoing": cancel, "incoming": decline, "call": hang_up, "demo": stop_demo}.get(screen)
+        if action is not None:
+            event.preventDefault()
+            action()
+    elif name == "Enter" and screen == "idle" and event.target.id == "dial":
+        event.preventDefault()
+        face["task"] = asyncio.create_task(outgoing())
+
+
+def pad_key(digit):
+    def press(_e):
+        dial = by_id("dial")
+        dial.value = dial.value + digit
+    return press
+
+
+def on(element_id, event, handler):
+    proxy = create_proxy(handler)
+    _kept.append(proxy)
+    by_id(element_id).addEventListener(event, proxy)
+
+
+for digit in PAD:
+    node = document.createElement("button")
+    node.type = "button"
+    node.textContent = digit
+    node.setAttribute("aria-label", {"*": "star", "#": "hash"}.get(digit, digit))
+    node.dataset.digit = digit
+    by_id("pad").append(node)
+    proxy = create_proxy(pad_key(digit))
+    _kept.append(proxy)
+    node.addEventListener("click", proxy)
+
+for element_id, handler in (
+    ("call", lambda _e: asyncio.create_task(outgoing())),
+    ("cancel", cancel),
+    ("simulate-incoming", lambda _e: asyncio.create_task(incoming())),
+    ("answer", answer),
+    ("decline", decline),
+    ("hang-up", hang_up),
+    ("caller-hangs-up", caller_hangs_up),
+    ("demo-day", start_demo),
+    ("stop-demo", stop_demo),
+    ("dev-toggle", dev_tools),
+):
+    on(element_id, "click", handler)
+on("face", "keydown", key)
+timer = create_proxy(tick)
+_kept.append(timer)
+window.setInterval(timer, 500)
+face_status("Ready. Dial a number, or simulate an incoming call.")
 document.body.dataset.ready = "true"

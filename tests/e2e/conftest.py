@@ -168,7 +168,7 @@ class App:
         return self
 
     def wait_ready(self) -> None:
-        self.tab.wait("document.body.dataset.ready === 'true'", timeout_ms=BOOT_TIMEOUT_MS)
+        self.tab.wait("document.body?.dataset.ready === 'true'", timeout_ms=BOOT_TIMEOUT_MS)
 
     def reload(self) -> None:
         self.tab.js("document.body.dataset.ready = 'reloading'")  # so the wait below sees the new page
@@ -229,10 +229,12 @@ class App:
 
     # ------------------------------------------------------------ the checks every test ends with
 
-    def check_accessibility(self, state: str) -> None:
-        """axe-core over the page as it is now (the phone's frame is the phone's own business)."""
-        self.tab.js("(source) => { if (!window.axe) (0, eval)(source); }", AXE.read_text())
-        self.tab.js(
+    def check_accessibility(self, state: str, scope: Scope | None = None) -> None:
+        """axe-core over the page as it is now (the phone's frame is the phone's own business), or over
+        `scope`, a frame of ours (the simulator)."""
+        where = scope or self.tab
+        where.js("(source) => { if (!window.axe) (0, eval)(source); }", AXE.read_text())
+        where.js(
             """(rules) => { window.__axe = null; axe.run(document, {iframes: false, resultTypes: ['violations'],
                 runOnly: {type: 'tag', values: rules}}).then(
                 (r) => { window.__axe = r.violations.map(v => ({rule: v.id, impact: v.impact, help: v.help,
@@ -240,7 +242,7 @@ class App:
                 (e) => { window.__axe = [{rule: 'axe-core failed', help: String(e)}]; }); }""",
             AXE_RULES,
         )
-        violations = self.tab.wait("window.__axe", timeout_ms=60_000)
+        violations = where.wait("window.__axe", timeout_ms=60_000)
         assert violations == [], f"accessibility, {state}, {self.engine.name}: {json.dumps(violations, indent=1)}"
 
     def check_clean(self, allowed_origins: tuple[str, ...] = ()) -> None:

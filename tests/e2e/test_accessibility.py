@@ -78,3 +78,20 @@ def test_a_phone_sized_screen_passes_axe_while_ringing(app: App):
         shot(app.tab, "a11y-390-ringing")
     finally:
         app.engine.viewport = (1280, 900)
+
+
+def test_the_simulators_phone_face_and_console_pass_axe(app: App):
+    app.open("/?phone=simulator#/calls")
+    app.phone.wait("document.body.dataset.ready === 'true'", timeout_ms=60_000)
+    app.check_accessibility("simulator: idle face", app.phone)
+    app.phone.click("#simulate-incoming")
+    app.phone.wait("document.getElementById('face').dataset.screen === 'incoming'")
+    app.check_accessibility("simulator: incoming call", app.phone)
+    app.phone.click("#answer")
+    app.phone.wait("document.getElementById('face').dataset.screen === 'call'")
+    app.check_accessibility("simulator: on a call", app.phone)
+    app.phone.click("#hang-up")
+    app.phone.click("#dev-toggle")
+    app.phone.wait_visible("#console")
+    app.check_accessibility("simulator: developer console", app.phone)
+    assert app.diagnostics() == []  # axe in the phone's frame posted nothing the app had to refuse

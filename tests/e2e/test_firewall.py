@@ -47,6 +47,7 @@ def test_messages_from_a_page_on_another_origin_that_opened_the_app_are_ignored_
 def test_pyodides_own_scheduler_messages_are_neither_logged_nor_badged(app: App):
     app.open("/?phone=simulator#/calls")
     app.phone.wait("document.body.dataset.ready === 'true'", timeout_ms=60_000)
+    app.phone.click("#dev-toggle")
     app.phone.click('#scenarios button[data-name="Inbound answered"]')
     app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'Answered'", timeout_ms=60_000)
     assert not app.tab.visible("#diag-count")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import ARTIFACTS, App
+from .conftest import ARTIFACTS, App, needs
 
 EXPECTED = {
     "Inbound answered": ("Answered", "you hung up"),
@@ -15,10 +15,13 @@ EXPECTED = {
 }
 
 
-def open_simulator(app: App, view: str = "calls") -> None:
+def open_simulator(app: App, view: str = "calls", *, console: bool = True) -> None:
+    """The app with the simulator; its developer console open and set to Instant unless `console` is False."""
     app.open(f"/?phone=simulator#/{view}")
     app.phone.wait("document.body.dataset.ready === 'true'", timeout_ms=60_000)
-    app.phone.select("#speed", "0")
+    if console:
+        app.phone.click("#dev-toggle")
+        app.phone.select("#speed", "0")
 
 
 def play(app: App, scenario: str) -> None:
@@ -67,6 +70,7 @@ def test_a_recorded_session_replays_into_the_same_timeline(app: App):
     app.tab.click("#settings-form button[type=submit]")
     app.tab.wait("document.getElementById('settings-status').textContent === 'Saved.'")
     app.phone.wait("document.body.dataset.ready === 'true'", timeout_ms=60_000)
+    app.phone.click("#dev-toggle")
     app.phone.select("#speed", "0")
     for name in ["Inbound answered", "Outbound cancelled", "Unknown caller"]:
         play(app, name)
@@ -100,3 +104,137 @@ def test_settings_say_when_the_address_overrides_the_phone_choice(app: App):
     app.open("/?phone=simulator#/settings")
     assert app.tab.js("document.getElementById('set-phone').value") == "cloudtalk"
     assert "This visit uses the simulator" in app.tab.text("#set-phone-help")
+
+
+# ---------------------------------------------------------------- the phone face (the default)
+
+
+def face(app: App, screen: str) -> None:
+    app.phone.wait("(s) => document.getElementById('face').dataset.screen === s", screen)
+
+
+def newest(app: App) -> tuple[str | None, str]:
+    return app.tab.js("[document.querySelector('li.call')?.dataset.outcome ?? null, document.querySelector('li.call')?.textContent ?? '']")
+
+
+def incoming_call(app: App) -> None:
+    app.phone.click("#simulate-incoming")
+    face(app, "incoming")
+    app.tab.wait("document.querySelector('li.call')?.dataset.state === 'ringing'")
+
+
+def test_the_face_answers_and_either_side_hangs_up(app: App):
+    open_simulator(app, console=False)
+    assert app.phone.visible("#pad") and not app.phone.visible("#console")
+    incoming_call(app)  # the returning caller first: John Doe, with his CRM details
+    assert app.phone.text("#in-who") == "John Doe" and app.phone.text("#in-company") == "Company Inc."
+    app.phone.click("#answer")
+    face(app, "call")
+    app.tab.wait("document.querySelector('li.call')?.dataset.state === 'on_call'")
+    app.phone.wait("document.getElementById('call-timer').textContent !== '0:00'")  # the timer runs
+    app.phone.click("#caller-hangs-up")
+    app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'Answered'")
+    assert "they hung up" in newest(app)[1]
+    incoming_call(app)  # a first-time number
+    assert app.phone.text("#in-number") == "Not in your contacts"
+    app.phone.click("#answer")
+    face(app, "call")
+    app.phone.click("#hang-up")
+    face(app, "idle")
+    app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'Answered'"
+                 " && document.querySelector('li.call').textContent.includes('you hung up')")
+    assert app.tab.count("li.call") == 2
+
+
+def test_declining_on_the_face_gives_declined(app: App):
+    open_simulator(app, console=False)
+    incoming_call(app)
+    app.phone.click("#decline")
+    face(app, "idle")
+    app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'Declined'")
+
+
+def test_an_outbound_call_nobody_answers_gives_no_answer(app: App):
+    open_simulator(app)  # Instant, so the random ring takes no time
+    app.phone.click("#dev-toggle")  # and closed again: the face is what a presenter sees
+    app.phone.check("#answers", False)
+    for digit in "4420":
+        app.phone.click(f'#pad button[data-digit="{digit}"]')
+    assert app.phone.js("document.getElementById('dial').value") == "4420"
+    app.phone.click("#call")
+    face(app, "idle")
+    app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'No answer'")
+    assert app.phone.text("#face-status") == "No answer from 4420"
+
+
+def test_the_keyboard_dials_calls_and_hangs_up(app: App):
+    open_simulator(app)
+    app.phone.click("#dev-toggle")
+    app.phone.click("#dial")  # focus is in the number field, as after a click
+    for key in "+421":
+        app.tab.press(key)
+    app.phone.wait("document.getElementById('dial').value === '+421'")
+    app.tab.press("Enter")
+    face(app, "call")  # "the other side answers" is on by default
+    app.tab.wait("document.querySelector('li.call')?.dataset.state === 'on_call'")
+    app.tab.press("Escape")  # the Hang up button has the focus, and Escape hangs up wherever it is
+    face(app, "idle")
+    app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'Answered'")
+    # Every control of every screen is a native button (or field): reachable with Tab, operable with Enter/Space.
+    controls = app.phone.js(
+        "[...document.querySelectorAll('#face button, #face input, #dev-toggle')].map(b => [b.id || b.dataset.digit, b.tabIndex,"
+        " b.getAttribute('aria-label') || b.textContent.trim() || (b.labels && b.labels[0] && b.labels[0].textContent.trim()) || ''])"
+    )
+    assert len(controls) >= 22
+    assert all(tab_index >= 0 and name for _, tab_index, name in controls), controls
+
+
+def test_a_demo_day_fills_the_timeline_and_can_be_stopped(app: App):
+    open_simulator(app)
+    app.phone.click("#dev-toggle")
+    app.phone.click("#demo-day")
+    app.tab.wait("document.getElementById('timeline-count').textContent === '10 calls'"
+                 " && document.querySelectorAll('li.call[data-state=\"ended\"]').length === 10", timeout_ms=60_000)
+    face(app, "idle")
+    outcomes = app.tab.js("[...document.querySelectorAll('li.call')].map(i => i.dataset.outcome)")
+    assert {"Answered", "Missed", "Declined", "No answer"} <= set(outcomes)
+    app.tab.wait("Number(document.getElementById('callback-count').textContent) > 0")
+    # At 1x it can be stopped mid-call: that call ends, nothing is left ringing.
+    app.phone.click("#dev-toggle")
+    app.phone.select("#speed", "1")
+    app.phone.click("#dev-toggle")
+    app.phone.click("#demo-day")
+    face(app, "demo")
+    app.tab.wait("document.getElementById('timeline-count').textContent === '11 calls'")
+    app.phone.click("#stop-demo")
+    face(app, "idle")
+    app.tab.wait("document.querySelectorAll('li.call[data-state=\"ended\"]').length === 11")
+
+
+@needs("colour-scheme emulation")
+def test_screenshots_of_the_face_in_its_three_states_light_and_dark(app: App):
+    chromium = app.engine
+    try:
+        for scheme in ("light", "dark"):
+            chromium.color_scheme = scheme
+            chromium.start_test({"phone.cloudtalk.io": ""})
+            app.tab = chromium.new_tab()
+            open_simulator(app)
+            app.phone.click("#dev-toggle")
+            app.phone.fill("#dial", "+44 20 7946 0000")
+            shot_face(app, f"simulator-idle-{scheme}")
+            incoming_call(app)
+            app.phone.wait("document.getElementById('in-company').textContent === 'Company Inc.'")
+            shot_face(app, f"simulator-incoming-{scheme}")
+            app.phone.click("#answer")
+            face(app, "call")
+            shot_face(app, f"simulator-call-{scheme}")
+            app.phone.click("#hang-up")
+            app.check_clean()
+    finally:
+        chromium.color_scheme = "light"
+
+
+def shot_face(app: App, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    app.tab.page.locator("#phone").screenshot(path=str(ARTIFACTS / f"{name}.png"))
