@@ -105,18 +105,15 @@ class CallerIndex:
             if new is not None:
                 bisect.insort(self._order.setdefault(new, []), (call.started_at, call.uuid))
                 self._key_of[call.uuid] = new
-        if new is None:
-            self._calls.pop(call.uuid, None)
-        else:
+        if new is not None:  # a call with no key is nobody's: not held
             self._calls[call.uuid] = call
         return old, new
 
     def remove(self, uuid: str) -> str | None:
         """Forget a call (pruned or deleted). Returns the key it had."""
         key = self._key_of.get(uuid)
-        call = self._calls.pop(uuid, None)
-        if key is not None and call is not None:
-            self._unlink(key, call)
+        if key is not None:
+            self._unlink(key, self._calls[uuid])
         return key
 
     def clear(self) -> None:
@@ -125,13 +122,13 @@ class CallerIndex:
         self._key_of.clear()
 
     def _unlink(self, key: str, call: Call) -> None:
-        entries = self._order.get(key, [])
-        at = bisect.bisect_left(entries, (call.started_at, call.uuid))
-        if at < len(entries) and entries[at][1] == call.uuid:
-            del entries[at]
+        # Every indexed call is in its key's list, at its (start, uuid): no search can miss.
+        entries = self._order[key]
+        del entries[bisect.bisect_left(entries, (call.started_at, call.uuid))]
         if not entries:
-            self._order.pop(key, None)
+            del self._order[key]
         del self._key_of[call.uuid]
+        del self._calls[call.uuid]
 
     def calls_of(self, key: str) -> list[Call]:
         """The caller's calls, oldest first."""
@@ -139,7 +136,7 @@ class CallerIndex:
 
     def history(self, call: Call, latest: int = 5) -> History:
         """The calls of the same caller that started before this one."""
-        key = self._key_of.get(call.uuid) or caller_key(call)
+        key = caller_key(call)  # the call as it is now: indexed or not yet
         if key is None:
             return History(0, ())
         entries = self._order.get(key, [])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cloudtalk.callers import DONE_PREFIX, CallBacks, CallerIndex, caller_key, normalized_number
 from cloudtalk.calls import Call, step
@@ -214,3 +216,69 @@ def test_the_log_tells_which_callers_changed_through_every_path():
     assert other.take_touched() == {"number:+15550199"}
     log.clear()
     assert log.take_touched() == {"number:+15550199", "number:+15550111"}
+
+
+def test_history_counts_from_the_very_first_call_and_works_for_calls_not_yet_indexed():
+    index = CallerIndex()
+    calls = [call(f"c{i}", ["ringing", "ended"], 100.0 * i) for i in range(3)]
+    for c in calls:
+        index.put(c)
+    assert index.history(calls[2]).latest == (calls[1], calls[0])  # the oldest call is included
+    new = call("new", ["ringing"], 1000)  # a call the index has not seen yet (same number)
+    assert index.history(new).count == 3
+    stranger = call("s", ["ringing"], 5, external_number="+1 555 0100")  # a number the index does not know
+    assert (index.history(stranger).count, index.history(stranger).latest) == (0, ())
+    nameless = call("n", ["ringing"], 3, external_number=None)
+    assert index.history(nameless).latest == ()
+
+
+def test_a_call_back_knows_its_caller_and_done_at_its_very_start_clears_it():
+    index = CallerIndex()
+    index.put(call("m1", ["ringing", "ended"], 100))
+    assert index.call_back(KEY).key == KEY
+    assert index.call_back(KEY, done_at=100) is None  # marked done at the moment it started: done
+
+
+def test_another_tab_unmarking_a_caller_never_marked_here_changes_nothing():
+    callbacks = CallBacks(CallerIndex(), MemoryStorage())
+    assert callbacks.absorb(DONE_PREFIX + KEY, None) == KEY
+    assert callbacks.done == {}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["put", "put", "put", "remove"]),
+            st.integers(0, 7),  # which call
+            st.sampled_from([None, "+1 555 0100", "0044 20 3868 0167", "+44 20 3868 0167"]),  # its number
+            st.sampled_from([None, 1, 2]),  # its contact id
+        ),
+        max_size=40,
+    )
+)
+def test_the_index_agrees_with_a_plain_scan_after_any_sequence_of_changes(changes):
+    """The index is an optimisation: it must answer exactly what scanning every call would."""
+    index = CallerIndex()
+    held: dict[str, Call] = {}
+    for action, n, number, contact_id in changes:
+        uuid = f"c{n}"
+        if action == "remove":
+            index.remove(uuid)
+            held.pop(uuid, None)
+            continue
+        contact = {"id": contact_id} if contact_id is not None else None
+        previous = held.get(uuid)
+        updated = step(previous, event("ringing", uuid, external_number=number, contact=contact), at=float(n))
+        index.put(updated)
+        held[uuid] = updated
+    for call_ in held.values():
+        key = caller_key(call_)
+        same = sorted((c for c in held.values() if caller_key(c) == key), key=lambda c: (c.started_at, c.uuid)) if key else []
+        earlier = [c for c in same if (c.started_at, c.uuid) < (call_.started_at, call_.uuid)]
+        history = index.history(call_)
+        assert history.count == len(earlier)
+        assert list(history.latest) == earlier[::-1][:5]
+        if key:
+            assert index.calls_of(key) == same
+    assert sorted(index.keys()) == sorted({k for c in held.values() if (k := caller_key(c))})

@@ -472,3 +472,18 @@ def test_saving_an_update_to_the_oldest_call_in_a_full_store_keeps_it():
     change = log.apply(event("ended", "a"), at=200)
     assert change.pruned == ("b",)
     assert log.get("a").state is State.ENDED and storage.get(persist.call_key("a")) is not None
+
+
+def test_a_note_change_reports_the_call_before_it_and_stored_notes_are_capped_on_reading():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    log.apply(event("ringing", "n"), at=1)
+    before = log.get("n")
+    change = log.annotate("n", note="hello")
+    assert change.previous is before and change.pruned == ()
+    record = json.loads(storage.get(persist.call_key("n")))
+    record.update(note="y" * 2500, disposition="z" * 60)  # written by hand, or by an older build with other caps
+    storage.set(persist.call_key("n"), json.dumps(record))
+    again = CallLog(storage)
+    again.load()
+    assert (len(again.get("n").note), len(again.get("n").disposition)) == (2000, 40)

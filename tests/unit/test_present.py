@@ -139,5 +139,16 @@ def test_the_history_line_counts_earlier_calls_and_names_the_last_outcome():
     assert history_line(3, missed, "yesterday 16:05") == "3 earlier calls · last: Missed, yesterday 16:05"
     assert history_line(1, play(["dialing"]), "today 09:00") == "1 earlier call · last: Dialing, today 09:00"
     assert history_line(0, None, "") == "First call from this caller"
+    assert history_line(0, missed, "today 09:00") == "First call from this caller"
     assert caller_name(play(["ringing"], contact={"name": "Ann"})) == "Ann"
     assert caller_name(step(None, event("ringing", "x", external_number=None), at=0)) == "unknown number"
+
+
+def test_today_and_yesterday_are_the_agents_own_days_around_local_midnight():
+    from cloudtalk.present import day_word
+
+    midnight = 20_000 * 86_400 - 3600  # local midnight at UTC+1, in a real-sized epoch
+    assert day_word(midnight - 30, midnight + 30, utc_offset_minutes=60) == "yesterday"  # 23:59:30 and 00:00:30
+    assert day_word(midnight + 10, midnight + 86_000, utc_offset_minutes=60) == "today"
+    assert day_word(midnight + 86_400 + 5, midnight + 30, utc_offset_minutes=60) is None  # tomorrow (a skewed clock)
+    assert day_word(midnight - 86_400 - 30, midnight + 30, utc_offset_minutes=60) is None  # two days ago

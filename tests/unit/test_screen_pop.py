@@ -22,6 +22,7 @@ CALL = step(None, event("ringing", "c/1 ?", contact={"id": 42, "name": "Zoë & C
         ("javascript:alert({number})", "the address must start with https://"),
         ("https://crm.example/{phone}", "unknown placeholder {phone}; use {number}, {name}, {contact_id}, {call_uuid}, {partner}"),
         ("https://crm.example/" + "x" * TEMPLATE_CHARS, f"use at most {TEMPLATE_CHARS} characters"),
+        ("https://crm.example/" + "x" * (TEMPLATE_CHARS - 20), None),  # exactly at the cap
     ],
 )
 def test_a_template_must_be_https_with_known_placeholders(template, reason):

@@ -73,3 +73,26 @@ def test_the_chart_shows_the_working_day_widened_to_every_busy_hour():
     assert bars[0] == Bar(5, 1, 0.5) and Bar(12, 2, 1.0) in bars
     assert describe(summary) == "Calls per hour today: 05:00 1, 12:00 2."
     assert [b.hour for b in chart(today([], now=NOON, utc_offset_minutes=0))] == list(range(7, 20))
+
+
+def test_every_call_counts_once_and_the_day_starts_at_its_first_second():
+    start = NOON - 12 * 3600
+    log = log_with([
+        ("at-midnight", ["ringing", "ended"], start),  # exactly at the start of the day: today
+        ("m2", ["ringing", "ended"], start + 3600),
+        ("a1", ["ringing", "calling", "ended"], start + 7200),  # 60 s talk
+        ("a2", ["ringing", "calling", "ended"], start + 9000),  # 60 s talk
+        ("live1", ["ringing"], start + 10_000),
+        ("live2", ["dialing"], start + 10_100),
+    ])
+    summary = today(log.newest_first(), now=NOON, utc_offset_minutes=0)
+    assert summary.total == 6 and len(summary.per_hour) == 24
+    assert summary.by_outcome == {Outcome.ANSWERED: 2, Outcome.MISSED: 2}
+    assert (summary.in_progress, summary.talk_seconds) == (2, 120)
+    assert summary.per_hour[0] == 1
+
+
+def test_the_hour_is_the_local_one_to_the_second():
+    log = log_with([("late", ["ringing", "ended"], NOON + 11 * 3600 + 59 * 60 + 30)])  # 23:59:30 UTC = 01:59:30 at UTC+2
+    summary = today(log.newest_first(), now=NOON + 12 * 3600 - 1, utc_offset_minutes=120)
+    assert summary.per_hour[1] == 1 and summary.per_hour[2] == 0
