@@ -146,13 +146,19 @@ class CallerIndex:
 
     def call_back(self, key: str, done_at: float | None = None) -> CallBack | None:
         """Whether the caller waits for a call back: unanswered calls after the last answered one
-        (and after the agent last marked them done), or None."""
+        (and after the agent last marked them done), or None.
+
+        Read from the newest call back to the last answered one, so a caller with a long history
+        costs no more than their latest few calls.
+        """
         waiting: list[Call] = []
-        for call in self.calls_of(key):
-            if call.answered_at is not None:  # answered, even while the call goes on
-                waiting = []
-            elif (call.direction, call.outcome) in NEEDS_CALL_BACK and (done_at is None or call.started_at > done_at):
+        for _, uuid in reversed(self._order.get(key, [])):
+            call = self._calls[uuid]
+            if call.answered_at is not None or (done_at is not None and call.started_at <= done_at):
+                break  # answered (even while the call goes on), or already marked done
+            if (call.direction, call.outcome) in NEEDS_CALL_BACK:
                 waiting.append(call)
+        waiting.reverse()
         return CallBack(key, tuple(waiting)) if waiting else None
 
     def keys(self) -> list[str]:
