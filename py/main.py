@@ -75,9 +75,12 @@ async def main() -> None:
     alerts = Alerts(settings)
     history_controls = [by_id(name) for name in ("export-csv", "export-json", "clear-history")]
 
+    history_was_empty: list[bool | None] = [None]
+
     def history_buttons() -> None:
         empty = len(log) == 0
-        if bool(history_controls[0].disabled) != empty:  # runs on every event: touch the page only on a change
+        if empty != history_was_empty[0]:  # runs on every event: touch the page only on a change
+            history_was_empty[0] = empty
             for control in history_controls:
                 control.disabled = empty
 

@@ -190,14 +190,18 @@ class CallBacks:
                 continue  # an unreadable mark: as if never marked
         self._entries: dict[str, CallBack] = {}
 
-    def refresh(self, keys: set[str] | list[str]) -> None:
-        """Recompute the entries of these callers (the ones whose calls changed)."""
+    def refresh(self, keys: set[str] | list[str]) -> bool:
+        """Recompute the entries of these callers (the ones whose calls changed). True if the list changed."""
+        changed = False
         for key in keys:
             entry = self.index.call_back(key, self.done.get(key))
-            if entry is None:
-                self._entries.pop(key, None)
-            else:
-                self._entries[key] = entry
+            if entry != self._entries.get(key):
+                changed = True
+                if entry is None:
+                    del self._entries[key]
+                else:
+                    self._entries[key] = entry
+        return changed
 
     def rebuild(self) -> None:
         self._entries.clear()

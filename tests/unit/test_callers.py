@@ -292,3 +292,17 @@ def test_the_index_agrees_with_a_plain_scan_after_any_sequence_of_changes(change
             entry = index.call_back(key, done_at)
             assert (list(entry.calls) if entry else []) == waiting
     assert sorted(index.keys()) == sorted({k for c in held.values() if (k := caller_key(c))})
+
+
+def test_refreshing_call_backs_says_whether_the_list_changed():
+    storage = MemoryStorage()
+    log = CallLog(storage)
+    callbacks = CallBacks(log.callers, storage)
+    log.apply(event("ringing", "m"), at=1)
+    assert callbacks.refresh(log.take_touched()) is False  # still ringing: nobody to call back yet
+    log.apply(event("ended", "m"), at=2)
+    assert callbacks.refresh(log.take_touched()) is True
+    assert callbacks.refresh([KEY]) is False  # the same again
+    log.apply(event("ringing", "ok"), at=3)
+    log.apply(event("calling", "ok"), at=4)
+    assert callbacks.refresh(log.take_touched()) is True and len(callbacks) == 0

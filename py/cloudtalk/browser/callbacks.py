@@ -37,12 +37,9 @@ class CallBacksView:
 
     def refresh(self, keys: Iterable[str]) -> None:
         """The calls of these callers changed: recompute their entries, redraw on the next tick."""
-        keys = list(keys)
-        if not keys:
-            return
-        self.callbacks.refresh(keys)
-        self._dirty = True
-        self.render_later()
+        if self.callbacks.refresh(list(keys)):  # most events change nobody's entry: nothing to redraw
+            self._dirty = True
+            self.render_later()
 
     def rebuild(self) -> None:
         self.callbacks.rebuild()

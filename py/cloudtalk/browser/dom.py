@@ -112,15 +112,16 @@ class Later:
     events costs one redraw, and none of it inside the message handler.
     """
 
-    def __init__(self, run: Callable[[], None]) -> None:
+    def __init__(self, run: Callable[[], None], after_ms: int = 0) -> None:
         self.run = run
+        self.after_ms = after_ms
         self.due = False
         self._tick = keep(self._fire)
 
     def __call__(self) -> None:
         if not self.due:
             self.due = True
-            js.window.setTimeout(self._tick, 0)
+            js.window.setTimeout(self._tick, self.after_ms)
 
     def _fire(self, *_: Any) -> None:
         self.due = False

@@ -34,6 +34,8 @@ class NotesPanel:
         self.status = by_id("note-status")
         self.note.maxLength = NOTE_CHARS
         self.uuid: str | None = None
+        self._shown: tuple[str, str] | None = None  # (note, disposition) as last written into the fields
+        self._choices: list[str] = []  # the disposition options as last written
         self._timer: Any = None
         self._save_later = keep(lambda *_: self.save())
         listen(self.note, "input", self._typed)
@@ -45,10 +47,12 @@ class NotesPanel:
     def show(self, call: Call | None) -> None:
         if call is None:
             self.save()
-            self.uuid = None
+            self.uuid = self._shown = None
             self.form.hidden = True
             return
         same = call.uuid == self.uuid
+        if same and self._shown == (call.note, call.disposition):
+            return  # runs on every event of the shown call: touch the page only on a change
         if not same:
             self.save()  # what was typed for the previous call is kept before the fields change
             self.uuid = call.uuid
@@ -57,6 +61,7 @@ class NotesPanel:
         if not typing:
             self.note.value = call.note
         self._options(call.disposition)
+        self._shown = (call.note, call.disposition)
         self.form.hidden = False
 
     def set_dispositions(self, settings: Settings) -> None:
@@ -68,8 +73,9 @@ class NotesPanel:
         choices = ["", *self.settings.dispositions]
         if current and current not in choices:
             choices.append(current)  # chosen before the list was edited: still shown, still selected
-        if [str(o.value) for o in self.disposition.options] != choices:
+        if choices != self._choices:
             self.disposition.replaceChildren(*[el("option", c or "None", value=c) for c in choices])
+            self._choices = choices
         self.disposition.value = current
 
     def _typed(self, _event: Any) -> None:
@@ -94,6 +100,7 @@ class NotesPanel:
             return
         if change.changed:
             self.status.textContent = "Saved."
+            self._shown = (change.call.note, change.call.disposition)
             self.on_saved(change)
         elif self.status.textContent == "Saving…":
             self.status.textContent = "Saved."

@@ -1,7 +1,7 @@
 """Today at a glance, above the timeline: calls by outcome, talk time, and a calls-per-hour chart.
 
 The chart is inline SVG drawn from Python (a handful of rects: no chart library on the boot
-path), with its numbers as a text alternative. Redrawn at most once a tick, off the message handler.
+path), with its numbers as a text alternative. Redrawn at most once a second, off the message handler.
 
     panel = TodayPanel(log, clock=time.time)
     panel.changed()
@@ -20,7 +20,8 @@ from ..today import chart, describe, today
 from .dom import Later, by_id, clear, el, utc_offset_minutes
 
 SVG = "http://www.w3.org/2000/svg"
-WIDTH, HEIGHT, LABELS = 300, 64, 12  # viewBox units; the bottom LABELS units hold the hour labels
+WIDTH, HEIGHT, LABELS = 300, 64, 12
+REDRAW_MS = 1000  # viewBox units; the bottom LABELS units hold the hour labels
 
 
 def _svg(tag: str, text: str | None = None, **attrs: object) -> Any:
@@ -39,7 +40,9 @@ class TodayPanel:
         self.counts = by_id("today-counts")
         self.svg = by_id("today-chart")
         self.text = by_id("today-chart-text")
-        self.changed = Later(self.render)  # call after any change of the log
+        # Call after any change of the log. A summary of the day need not follow each event: at most
+        # one redraw a second, however many calls change (it reads all of today's calls).
+        self.changed = Later(self.render, after_ms=REDRAW_MS)
 
     def render(self) -> None:
         summary = today(self.log.newest_first(), now=self.clock(), utc_offset_minutes=utc_offset_minutes())
