@@ -116,16 +116,21 @@ class Workspace:
         self.v.alerts.call_active = active is not None
         self.carry_out(react(change, self.settings, shown_uuid=self.v.card.shown_uuid,
                              ringing_uuid=ringing.uuid if ringing else None, active=active))
-        self.derived_changed()
+        # The card's history lists the calls before the shown one: that call's own events leave it as
+        # it is, unless they moved the call to another caller (a contact id arrived).
+        own = change.call.uuid == self.v.card.shown_uuid
+        moved = change.previous is not None and caller_key(change.previous) != caller_key(change.call)
+        self.derived_changed(history=moved or not own)
         self.v.history_buttons()
 
-    def derived_changed(self) -> None:
-        """Refresh what derives from many calls, for the callers whose calls changed."""
+    def derived_changed(self, *, history: bool = True) -> None:
+        """Refresh what derives from many calls, for the callers whose calls changed (and the card's
+        history too, unless `history` is False)."""
         touched = self.log.take_touched()
         self.v.callbacks.refresh(touched)
         self.v.today.changed()
         shown = self.v.card.shown
-        if shown is not None and touched and caller_key(shown) in touched:
+        if history and shown is not None and touched and caller_key(shown) in touched:
             self.v.history.show(self.log.get(shown.uuid) or shown, force=True)
 
     def annotated(self, change: Change) -> None:
