@@ -154,7 +154,7 @@ class Workspace:
         self.show(self.log.latest_contact())
         self.log.take_touched()
         self.v.callbacks.rebuild()
-        self.v.today.changed()
+        self.v.today.render()
         self.v.history_buttons()
 
     def absorb(self, key: str, text: str | None) -> None:
