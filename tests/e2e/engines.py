@@ -587,6 +587,10 @@ class WebDriverEngine(Engine):
         self.opened: list[WebDriverTab] = []
         self.current_handle: str | None = None
         self.home: str | None = None  # the one window kept between tests
+        self.restarts: list[str] = []  # why the browser was started afresh between tests
+
+    def restart(self) -> None:
+        raise AssertionError(f"{self.name}: a Web Lock outlived its page, and this driver cannot restart the browser")
 
     def start_test(self, pages: dict[str, str]) -> None:
         driver = self.driver
@@ -608,9 +612,13 @@ class WebDriverEngine(Engine):
         driver.navigate(origin + "/tests/e2e/fake_phone.html")
         result = driver.run_async(_RUN % _CLEAN_SLATE, [None], 20)
         driver.navigate("about:blank")
-        # A closed window can hold its Web Lock a moment longer (seen in WebKit under load): the next
-        # test would find "the phone is open in another tab". Waited for above; never ignored.
-        assert result.get("ok") is True, f"{self.name}: the last test's windows still hold a lock: {result}"
+        if result.get("ok") is not True:
+            # Every window of the last test is closed, yet a Web Lock is still held: WebKit (2.50.6)
+            # now and then keeps a lock whose page is gone, until the browser process ends. The next
+            # test would find "the phone is open in another tab", so the browser starts afresh.
+            self.restarts.append(str(result))
+            self.restart()
+            self.clear_storage(origin)
 
     def serve(self, host: str, body: str) -> None:
         self.proxy.serve(host, body)
@@ -803,13 +811,26 @@ class WebKit(WebDriverEngine):
 
     def __init__(self) -> None:
         super().__init__()
+
+        driver_binary = shutil.which("WebKitWebDriver")
+        assert driver_binary and Path(MINIBROWSER).exists(), "Debian's webkit2gtk-driver must be installed (tests/run.sh installs it)"
+        self._xvfb, self._display = _start_xvfb()
+        self._driver_binary = driver_binary
+        self._launch()
+
+    def restart(self) -> None:
+        with contextlib.suppress(Exception):
+            self.driver.quit()
+        self.opened = []
+        self.current_handle = None
+        self._launch()
+
+    def _launch(self) -> None:
         from selenium import webdriver
         from selenium.webdriver.webkitgtk.options import Options
         from selenium.webdriver.webkitgtk.service import Service
 
-        driver_binary = shutil.which("WebKitWebDriver")
-        assert driver_binary and Path(MINIBROWSER).exists(), "Debian's webkit2gtk-driver must be installed (tests/run.sh installs it)"
-        self._xvfb, display = _start_xvfb()
+        display, driver_binary = self._display, self._driver_binary
         options = Options()
         options.binary_location = MINIBROWSER
         options.add_argument("--automation")
