@@ -75,12 +75,13 @@ async def main() -> None:
     alerts = Alerts(settings)
     history_controls = [by_id(name) for name in ("export-csv", "export-json", "clear-history")]
 
-    history_was_empty: list[bool | None] = [None]
+    history_was_empty: bool | None = None
 
     def history_buttons() -> None:
+        nonlocal history_was_empty
         empty = len(log) == 0
-        if empty != history_was_empty[0]:  # runs on every event: touch the page only on a change
-            history_was_empty[0] = empty
+        if empty != history_was_empty:  # runs on every event: touch the page only on a change
+            history_was_empty = empty
             for control in history_controls:
                 control.disabled = empty
 
@@ -165,8 +166,7 @@ async def main() -> None:
     def confirmed(_e: Any) -> None:
         if confirm.returnValue == "clear":
             log.clear()
-            views.callbacks.callbacks.clear()
-            workspace.reload_all()
+            workspace.history_cleared()
             alerts.announce("Call history cleared")
 
     listen(confirm, "close", confirmed)
@@ -175,8 +175,7 @@ async def main() -> None:
         # Another tab of the app wrote the shared store: take its calls in, so neither loses the other's.
         if not event.key:  # the other tab cleared the whole store
             log.load()
-            views.callbacks.callbacks.clear()
-            workspace.reload_all()
+            workspace.history_cleared()
             return
         workspace.absorb(str(event.key), str(event.newValue) if event.newValue else None)
 

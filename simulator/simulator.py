@@ -233,16 +233,21 @@ async def outgoing():
         send("calling")
         on_call()
     else:
-        send("ended")
-        face_status("No answer from " + number)
-        show("idle")
+        end_call("No answer from " + number, False)
+
+
+def end_call(status, agent_hung_up):
+    """The call ends: `hangup` first when the agent pressed the red button, then `ended`, as the real phone sends them."""
+    if agent_hung_up:
+        send("hangup")
+    send("ended")
+    face_status(status)
+    face["uuid"] = None
+    show("idle")
 
 
 def cancel(_e=None):
-    send("hangup")
-    send("ended")
-    face_status("Cancelled")
-    show("idle")
+    end_call("Cancelled", True)
 
 
 async def incoming(_e=None):
@@ -262,9 +267,7 @@ async def incoming(_e=None):
             send("contact_info", contact)  # the CRM's details follow, as with the real phone
     await asyncio.sleep(NO_ANSWER_AFTER_MS / 1000)  # real time whatever the speed: someone must be able to answer
     if face["uuid"] == uuid and face["screen"] == "incoming":
-        send("ended")
-        face_status("Missed call from " + who(number, contact))
-        show("idle")
+        end_call("Missed call from " + who(number, contact), False)
 
 
 def answer(_e=None):
@@ -273,11 +276,7 @@ def answer(_e=None):
 
 
 def decline(_e=None):
-    send("hangup")
-    send("ended")
-    face_status("Declined")
-    face["uuid"] = None
-    show("idle")
+    end_call("Declined", True)
 
 
 def on_call():
@@ -289,18 +288,11 @@ def on_call():
 
 
 def hang_up(_e=None):
-    send("hangup")
-    send("ended")
-    face_status("You hung up")
-    face["uuid"] = None
-    show("idle")
+    end_call("You hung up", True)
 
 
 def caller_hangs_up(_e=None):
-    send("ended")
-    face_status("The caller hung up")
-    face["uuid"] = None
-    show("idle")
+    end_call("The caller hung up", False)
 
 
 def tick(*_):

@@ -12,6 +12,7 @@ names the capability the engine lacks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -204,6 +205,21 @@ class App:
         """Show a view by its address, as a link would (a hash change: nothing reloads)."""
         self.tab.js("(route) => { location.hash = '#/' + route; }", route)
         self.tab.wait("(route) => !document.querySelector(`[data-view=\"${route}\"]`).hidden", route)
+
+    @contextlib.contextmanager
+    def emulating(self, *, viewport: tuple[int, int] | None = None, scheme: str | None = None) -> Iterator[App]:
+        """A fresh browser state and tab with this viewport and colour scheme, restored afterwards.
+
+        Only Chromium emulates them: tests that use this say so with @needs(...)."""
+        engine: Any = self.engine
+        saved = engine.viewport, engine.color_scheme
+        engine.viewport, engine.color_scheme = viewport or saved[0], scheme or saved[1]
+        try:
+            engine.start_test(dict(engine.pages))
+            self.tab = engine.new_tab()
+            yield self
+        finally:
+            engine.viewport, engine.color_scheme = saved
 
     # ------------------------------------------------------------ the phone
 

@@ -56,28 +56,18 @@ def test_every_state_passes_axe(app: App):
 
 @needs("colour-scheme emulation")
 def test_every_state_passes_axe_in_the_dark_theme(app: App):
-    app.engine.color_scheme = "dark"
-    try:
-        app.engine.start_test({"phone.cloudtalk.io": app.engine.pages["phone.cloudtalk.io"]})
-        app.tab = app.engine.new_tab()
+    with app.emulating(scheme="dark"):
         walk(app, "dark")
-    finally:
-        app.engine.color_scheme = "light"
 
 
 @needs("viewport emulation")
 def test_a_phone_sized_screen_passes_axe_while_ringing(app: App):
-    app.engine.viewport = (390, 844)
-    try:
-        app.engine.start_test({"phone.cloudtalk.io": app.engine.pages["phone.cloudtalk.io"]})
-        app.tab = app.engine.new_tab()
+    with app.emulating(viewport=(390, 844)):
         app.open("/#/calls")
         app.send(sample_text())
         app.tab.wait("location.hash === '#/contact' && !document.getElementById('incoming').hidden")
         app.check_accessibility("390 px: ringing call")
         shot(app.tab, "a11y-390-ringing")
-    finally:
-        app.engine.viewport = (1280, 900)
 
 
 def test_the_simulators_phone_face_and_console_pass_axe(app: App):

@@ -242,13 +242,9 @@ def test_a_bad_partner_in_settings_is_refused_with_a_reason(app: App):
 @needs("colour-scheme emulation", "viewport emulation")
 def test_screenshots_of_a_ringing_call_at_three_widths_in_both_themes(app: App):
     """tests/artifacts/ringing-<width>-<theme>-chromium.png, for people to look at (docs/ holds a copy)."""
-    chromium = app.engine
-    try:
-        for scheme in ("light", "dark"):
-            for width, height in [(1920, 1080), (1400, 1000), (390, 844)]:
-                chromium.color_scheme, chromium.viewport = scheme, (width, height)
-                chromium.start_test({"phone.cloudtalk.io": chromium.pages["phone.cloudtalk.io"]})
-                app.tab = chromium.new_tab()
+    for scheme in ("light", "dark"):
+        for width, height in [(1920, 1080), (1400, 1000), (390, 844)]:
+            with app.emulating(viewport=(width, height), scheme=scheme):
                 app.open("/#/calls")
                 app.call("ringing", "earlier", external_number="+1 (555) 0100", contact={"id": 1234, "name": "John Doe"})
                 app.call("ended", "earlier")
@@ -260,8 +256,6 @@ def test_screenshots_of_a_ringing_call_at_three_widths_in_both_themes(app: App):
                 app.tab.wait("document.querySelector('#today-chart rect.bar') !== null")
                 shot(app.tab, f"ringing-{width}-{scheme}")
                 app.check_clean()
-    finally:
-        chromium.color_scheme, chromium.viewport = "light", (1280, 900)
 
 
 def test_a_live_update_keeps_keyboard_focus_and_open_steps(app: App):

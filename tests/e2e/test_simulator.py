@@ -213,12 +213,8 @@ def test_a_demo_day_fills_the_timeline_and_can_be_stopped(app: App):
 
 @needs("colour-scheme emulation")
 def test_screenshots_of_the_face_in_its_three_states_light_and_dark(app: App):
-    chromium = app.engine
-    try:
-        for scheme in ("light", "dark"):
-            chromium.color_scheme = scheme
-            chromium.start_test({"phone.cloudtalk.io": ""})
-            app.tab = chromium.new_tab()
+    for scheme in ("light", "dark"):
+        with app.emulating(scheme=scheme):
             open_simulator(app)
             app.phone.click("#dev-toggle")
             app.phone.fill("#dial", "+44 20 7946 0000")
@@ -231,8 +227,6 @@ def test_screenshots_of_the_face_in_its_three_states_light_and_dark(app: App):
             shot_face(app, f"simulator-call-{scheme}")
             app.phone.click("#hang-up")
             app.check_clean()
-    finally:
-        chromium.color_scheme = "light"
 
 
 def shot_face(app: App, name: str) -> None:

@@ -171,10 +171,7 @@ def test_today_counts_outcomes_talk_time_and_calls_per_hour(app: App):
 
 @needs("viewport emulation")
 def test_at_1400_a_ringing_call_shows_the_card_with_history_beside_the_timeline(app: App):
-    app.engine.viewport = (1400, 1000)
-    try:
-        app.engine.start_test({"phone.cloudtalk.io": app.engine.pages["phone.cloudtalk.io"]})
-        app.tab = app.engine.new_tab()
+    with app.emulating(viewport=(1400, 1000)):
         app.open("/#/calls")
         missed(app, "w-1", NUMBER, contact={"name": "Wide Caller", "company": "Acme"})
         app.wait_stored("w-1", "ended")
@@ -190,24 +187,17 @@ def test_at_1400_a_ringing_call_shows_the_card_with_history_beside_the_timeline(
         assert dock_right <= calls_left < calls_right <= card_left < card_right <= 1400  # side by side, all on screen
         assert card_width >= 320
         shot(app.tab, "workspace-1400-ringing")
-    finally:
-        app.engine.viewport = (1280, 900)
 
 
 @needs("viewport emulation")
 def test_below_1200_one_view_shows_at_a_time(app: App):
-    app.engine.viewport = (1000, 900)
-    try:
-        app.engine.start_test({"phone.cloudtalk.io": app.engine.pages["phone.cloudtalk.io"]})
-        app.tab = app.engine.new_tab()
+    with app.emulating(viewport=(1000, 900)):
         app.open("/#/calls")
         app.call("ringing", "n-1", external_number=NUMBER)
         app.tab.wait("location.hash === '#/contact'")
         assert not app.tab.visible('[data-view="calls"]')
         app.go("callbacks")
         assert not app.tab.visible('[data-view="contact"]')
-    finally:
-        app.engine.viewport = (1280, 900)
 
 
 def test_a_second_tab_sees_notes_and_done_marks(app: App):

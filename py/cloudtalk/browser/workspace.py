@@ -157,6 +157,11 @@ class Workspace:
         self.v.today.render()
         self.v.history_buttons()
 
+    def history_cleared(self) -> None:
+        """The call history was cleared (here, or in another tab): the call-back marks go with it."""
+        self.v.callbacks.callbacks.clear()
+        self.reload_all()
+
     def absorb(self, key: str, text: str | None) -> None:
         """Another tab wrote the shared store (a storage event): take the change in."""
         if self.v.callbacks.absorb(key, text):
