@@ -37,7 +37,7 @@ VENDOR = ROOT / "vendor"
 STAMP = VENDOR / "stamp.json"
 
 # Bump when the layout of vendor/ changes, so that old folders are rebuilt.
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ PYODIDE_PLATFORM = ("pyemscripten_2026_0_wasm32", "3.14", "cp", "cp314")
 
 # What a deployed site needs: the app's own files plus vendor/.
 SITE_FILES = ("index.html", "pyscript.toml", "app.css", "boot.js")
-SITE_FOLDERS = ("py", "simulator", "vendor")
+SITE_FOLDERS = ("py", "runtime", "simulator", "vendor")
 
 
 class SetupError(Exception):
@@ -385,6 +385,38 @@ def precompile_runtime(pyodide_dir: Path, names: list[str]) -> None:
              "precompile the runtime")
 
 
+NATIVE_SITE = "/lib/python3.14/site-packages/"
+
+
+def split_native_module(pyodide_dir: Path, wheel_name: str) -> dict[str, str]:
+    """Take pydantic-core's native module out of its wheel into a file of its own.
+
+    runtime/engine.mjs links it at start-up, compiled while it streams in (browsers cache the
+    compiled code of a streamed .wasm), at the same point of every start-up, which memory
+    snapshots need. The wheel keeps everything else; its RECORD is rewritten to match.
+    """
+    wheel = pyodide_dir / wheel_name
+    with zipfile.ZipFile(wheel) as archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        natives = [i.filename for i in infos if i.filename.endswith(".so")]
+        if len(natives) != 1:
+            raise SetupError(f"{wheel_name} holds {len(natives)} native modules; the start-up linker expects exactly one")
+        native = natives[0]
+        record = next(i.filename for i in infos if i.filename.endswith(".dist-info/RECORD"))
+        kept = [(i, archive.read(i)) for i in infos if i.filename not in (native, record)]
+        rows = archive.read(record).decode().splitlines()
+        code = archive.read(native)
+    file_name = Path(native).name + ".wasm"
+    (pyodide_dir / file_name).write_bytes(code)
+    rows = [row for row in rows if not row.startswith(native + ",")]
+    staged = wheel.with_suffix(".new")
+    with zipfile.ZipFile(staged, "w") as archive:
+        for info, data in [*kept, (next(i for i in infos if i.filename == record), ("\n".join(rows) + "\n").encode())]:
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    os.replace(staged, wheel)
+    return {"file": file_name, "path": NATIVE_SITE + native}
+
+
 def make_stock_copy(pyodide_dir: Path, stock_dir: Path, lock: dict, wheels: list[WheelInfo]) -> None:
     """The runtime exactly as published (wheels not precompiled): the benchmark's floor. Never deployed."""
     stock_dir.mkdir()
@@ -420,7 +452,9 @@ def prepare(vendor: Path = VENDOR, *, force: bool = False) -> None:
     make_stock_copy(staging / "pyodide", staging / "pyodide-stock", original_lock, wheels)
     _say("precompiling the modules the app imports with Pyodide's own Python (saves compiling on every page load)")
     precompile_runtime(staging / "pyodide", [w.file_name for w in wheels])
+    native = split_native_module(staging / "pyodide", next(w.file_name for w in wheels if w.name == "pydantic-core"))
     wheels = [read_wheel(staging / "pyodide" / w.file_name) for w in wheels]
+    (staging / "pyodide" / "runtime.json").write_text(json.dumps({"fingerprint": pins_fingerprint(), "native": native}, indent=1))
     lock = vendored_lock(original_lock, wheels)
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True))
     (staging / "stamp.json").write_text(json.dumps({"pins": pins_fingerprint()}))

@@ -25,6 +25,7 @@ from cloudtalk.browser.notes import NotesPanel
 from cloudtalk.browser.panels import DiagnosticsPanel, SettingsPanel, download, stamp
 from cloudtalk.browser.phone import PhoneDock, wait_for_boot
 from cloudtalk.browser.router import Router
+from cloudtalk.browser.runtime import report_start, save_snapshot_later
 from cloudtalk.browser.screen_pop import ScreenPop
 from cloudtalk.browser.storage import LocalStorage
 from cloudtalk.browser.summary import TodayPanel
@@ -110,6 +111,7 @@ async def main() -> None:
         download(f"cloudtalk-recording-{stamp()}.json", app.recording_json(), "application/json")
 
     diagnostics = DiagnosticsPanel(app.diagnostics, download_recording)
+    report_start(app.diagnostics, time.time)
     router.on_change.append(lambda _name: diagnostics.set_visible("diagnostics" in router.shown))
     router.on_change.append(lambda _name: views.callbacks.set_visible("callbacks" in router.shown))
 
@@ -218,6 +220,7 @@ async def main() -> None:
     by_id("boot").hidden = True
     js.document.body.dataset.ready = "true"
     js.window.performance.mark("app-ready")
+    save_snapshot_later(app.diagnostics, time.time, diagnostics.changed)
 
 
 await main()  # noqa: F704 - PyScript runs this module with top-level await

@@ -136,3 +136,15 @@ def warm_up(rounds: int = WARM_UP_ROUNDS) -> Call | None:
         for raw in samples():
             app.receive(raw)
     return app.log.get(SAMPLE_UUID)
+
+
+def self_check() -> None:
+    """Raise unless the models and the message path work: run after starting from a memory snapshot, before going live.
+
+    A snapshot restored into the wrong runtime can import fine and still fail on first use (a
+    native function table out of step); this sample call touches every model and the call log.
+    """
+    call = warm_up(1)
+    if call is None or call.contact is None or call.contact.name != "Sample" or len(call.steps) != 4:
+        raise RuntimeError(f"the sample call came out wrong: {call!r}")
+

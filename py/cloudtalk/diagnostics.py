@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
-KINDS = ("rejected", "ignored", "corrected", "handler_error", "storage")
+KINDS = ("rejected", "ignored", "corrected", "handler_error", "storage", "startup")
 # What the navigation badge counts: something was lost or failed. A corrected message was
-# accepted, so it is listed for whoever looks, without raising an alarm.
+# accepted, and how the runtime started is information: both are listed for whoever looks,
+# without raising an alarm.
 PROBLEMS = ("rejected", "ignored", "handler_error", "storage")
 
 

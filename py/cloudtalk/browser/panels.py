@@ -24,6 +24,7 @@ KIND_LABELS = {
     "corrected": "Accepted, corrected",
     "handler_error": "Handler error",
     "storage": "Storage",
+    "startup": "Start-up",
 }
 
 

@@ -1,0 +1,57 @@
+"""How the runtime started (runtime/pyodide.mjs): from a memory snapshot or normally, and why.
+
+Both are listed in Diagnostics under "Start-up" (information, never a badge). After a normal
+start the app, once live, asks for a snapshot to be made for the next start, off the main
+thread, and lists the outcome too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import js
+
+from ..diagnostics import Diagnostics
+
+SAVE_AFTER_MS = 2000  # once the app is live and the first rendering is done
+
+
+def _runtime() -> Any:
+    return getattr(js.window, "cloudtalkRuntime", None)
+
+
+def report_start(diagnostics: Diagnostics, clock: Callable[[], float]) -> None:
+    runtime = _runtime()
+    if runtime is None:
+        return
+    if str(runtime.path) == "snapshot":
+        diagnostics.add("startup", f"Started from a memory snapshot ({int(runtime.bytes) / 1e6:.1f} MB)", at=clock())
+    else:
+        diagnostics.add("startup", f"Started without a memory snapshot: {runtime.reason}", at=clock())
+
+
+def save_snapshot_later(diagnostics: Diagnostics, clock: Callable[[], float], changed: Callable[[], None]) -> None:
+    """After a normal start: have a snapshot made for the next start, and list how it went."""
+    runtime = _runtime()
+    if runtime is None or str(runtime.path) != "normal":
+        return
+
+    def listed(outcome: str) -> None:
+        if outcome == "saved":
+            diagnostics.add("startup", "Saved a memory snapshot: the next start is faster", at=clock())
+        elif outcome.startswith("failed"):
+            diagnostics.add("startup", f"Could not save a memory snapshot ({outcome.removeprefix('failed: ')}); "
+                            "the app starts normally", at=clock())
+        changed()
+
+    def start() -> None:
+        runtime.save().then(lambda outcome: listed(str(outcome)))
+
+    js.setTimeout(_kept(start), SAVE_AFTER_MS)
+
+
+def _kept(function: Callable[[], None]) -> Any:
+    from pyodide.ffi import create_once_callable
+
+    return create_once_callable(function)

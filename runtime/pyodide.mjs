@@ -1,0 +1,122 @@
+// The Pyodide that PyScript starts (pyscript.toml's `interpreter`): the vendored runtime, started
+// from a memory snapshot when this browser holds one for this exact runtime and app, else normally.
+//
+// Boot paths (README, "Boot paths"):
+//  - snapshot: a stored snapshot matches the key (runtime pins, Pyodide's version and lock, the
+//    core's source). It is checked (SHA-256), restored, and the models are confirmed to work.
+//  - normal: no snapshot, or it failed in any way (the reason is kept, the bad one deleted). Once the
+//    app is live it calls `cloudtalkRuntime.save()`, and a worker makes a snapshot off the main
+//    thread for the next start: a first visit does nothing more than before.
+// `?snapshot=off` on this module's URL (the benchmark's floors) gives the normal path, never saving.
+// What happened is on `globalThis.cloudtalkRuntime`, for Diagnostics and the tests.
+import { loadPyodide as loadStock, version } from "../vendor/pyodide/pyodide.mjs";
+import { finishRestore, heapOf, readBundle, sha256, snapshotKey, withNativeModule } from "./engine.mjs";
+
+export { version };
+
+const INDEX = new URL("../vendor/pyodide/", import.meta.url).href;
+const CACHE = "cloudtalk-snapshots";
+const DIGEST = "x-snapshot-sha256";
+// The core modules in a snapshot: the pure ones, which touch no browser API when imported.
+// tests/tools/test_runtime.py checks this list against pyscript.toml.
+export const CORE = [
+  "__init__", "app", "callers", "calls", "config", "diagnostics", "events", "handlers", "log",
+  "persist", "present", "reactions", "screen_pop", "settings", "today",
+].map((name) => `cloudtalk/${name}.py`);
+
+const enabled = new URL(import.meta.url).searchParams.get("snapshot") !== "off";
+const report = (globalThis.cloudtalkRuntime = {
+  path: "", // "snapshot" or "normal"
+  reason: "", // why not the snapshot, when not
+  bytes: 0, // size of the snapshot started from
+  saved: "", // "" | "saving" | "saved" | "failed: <reason>" (this visit's save for the next)
+  save: () => Promise.resolve(""), // replaced on the normal path: make and store a snapshot
+});
+
+const entryURL = (key) => new URL(`snapshot/${key}`, INDEX).href;
+
+export async function loadPyodide(options = {}) {
+  const [info, lockText, createModule] = await Promise.all([
+    fetch(INDEX + "runtime.json").then((r) => r.json()),
+    fetch(INDEX + "pyodide-lock.json").then((r) => r.text()),
+    import(INDEX + "pyodide.asm.mjs").then((m) => m.default),
+  ]);
+  const native = { nativeModule: WebAssembly.compileStreaming(fetch(INDEX + info.native.file)), nativePath: info.native.path };
+  const base = { ...options, indexURL: INDEX, packageBaseUrl: INDEX, lockFileContents: lockText };
+  let key = "", coreFiles = null;
+  if (!enabled) {
+    report.reason = "snapshots are off for this page";
+  } else if (!globalThis.caches || !globalThis.crypto?.subtle) {
+    report.reason = "this browser keeps no snapshots for this page (no Cache API or Web Crypto: not a secure context?)";
+  } else {
+    try {
+      coreFiles = await fetchCore();
+      key = await snapshotKey({ runtime: info.fingerprint, version, lockText, coreFiles });
+      const restored = await fromSnapshot(base, createModule, native, key);
+      if (restored) return restored;
+    } catch (error) { // storage refused (private mode, quota), or the core could not be read
+      report.reason = `the snapshot store could not be read: ${message(error)}`;
+      key = "";
+    }
+  }
+  report.path = "normal";
+  const pyodide = await loadStock({ ...base, createPyodideModule: withNativeModule(createModule, native) });
+  if (key) report.save = () => saveInWorker({ key, coreFiles, lockText, info });
+  return pyodide;
+}
+
+async function fetchCore() {
+  const texts = await Promise.all(CORE.map((path) => fetch(new URL(`../py/${path}`, import.meta.url)).then((r) => {
+    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    return r.text();
+  })));
+  return Object.fromEntries(CORE.map((path, i) => [path, texts[i]]));
+}
+
+async function fromSnapshot(base, createModule, native, key) {
+  const cache = await caches.open(CACHE);
+  const stored = await cache.match(entryURL(key));
+  if (!stored) {
+    const others = await cache.keys();
+    report.reason = others.length
+      ? "the stored snapshot is for another version of the runtime or the app; a new one is made once the app is live"
+      : "no snapshot stored yet; one is made once the app is live";
+    return null;
+  }
+  try {
+    const bytes = new Uint8Array(await stored.arrayBuffer());
+    // The checksum is computed off the main thread while the runtime starts; it must match before going live.
+    const checked = sha256(bytes).then((digest) => {
+      if (digest !== stored.headers.get(DIGEST)) throw new Error("it is corrupted (its SHA-256 does not match)");
+    });
+    checked.catch(() => {}); // awaited below; a failed restore may get there first
+    const bundle = readBundle(bytes, key);
+    const pyodide = await loadStock({
+      ...base, packages: [], _loadSnapshot: heapOf(bundle),
+      createPyodideModule: withNativeModule(createModule, { ...native, heapBytes: bundle.heapBytes }),
+    });
+    await checked;
+    finishRestore(pyodide, bundle);
+    report.path = "snapshot";
+    report.bytes = bytes.length;
+    return pyodide;
+  } catch (error) {
+    report.reason = `the stored snapshot could not be used, so it was deleted: ${message(error)}`;
+    await cache.delete(entryURL(key)).catch(() => {});
+    return null;
+  }
+}
+
+function saveInWorker({ key, coreFiles, lockText, info }) {
+  if (report.saved) return Promise.resolve(report.saved);
+  report.saved = "saving";
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL("snapshot-worker.mjs", import.meta.url), { type: "module", name: "cloudtalk-snapshot" });
+    const done = (outcome) => { report.saved = outcome; worker.terminate(); resolve(outcome); };
+    worker.onmessage = ({ data }) => done(data.ok ? "saved" : `failed: ${data.reason}`);
+    worker.onerror = (event) => { event.preventDefault(); done(`failed: ${event.message || "the worker did not start"}`); };
+    worker.postMessage({ key, coreFiles, lockText, info, index: INDEX, cache: CACHE, entry: entryURL(key), digestHeader: DIGEST });
+  });
+}
+
+const message = (error) => String(error?.message ?? error).split("\n")[0];
