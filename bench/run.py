@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/run.py [--runs 3]
 
-It builds floor pages from the project's own vendored runtime as published
-(vendor/pyodide-stock: the pinned wheels untouched, not precompiled): bare
-PyScript+Pyodide, the same plus pydantic, and PyScript's MicroPython. It serves them
-next to the app with serve.py, and measures everything in one run with Debian's Chromium, cold (fresh
-context) and warm (reload), interleaved. It writes bench/results.md and
-bench/results.json. It never fails on a number: it is a measurement, not a test.
+It builds floor pages twice: on the runtime exactly as the app ships it (vendor/pyodide, started
+through runtime/pyodide.mjs with snapshots off: precompiled bytecode, pydantic-core's native
+module linked at start-up), and, for reference, on the runtime as published (vendor/pyodide-stock:
+the pinned wheels untouched). Each: bare PyScript+Pyodide and the same plus a pydantic
+hello-world; and PyScript's MicroPython. It serves them next to the app with serve.py, and
+measures everything in one run with Debian's Chromium, cold (fresh context) and warm (reload),
+interleaved. The app's warm load is a repeat visit: it reloads once the first visit has saved its
+memory snapshot. It writes bench/results.md and bench/results.json. It never fails on a number:
+it is a measurement, not a test.
 """
 
 from __future__ import annotations
@@ -46,15 +49,19 @@ print("hello")
 </script></body></html>"""
 
 
+HELLO_PYDANTIC = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)"
+SHIPPED = "/runtime/pyodide.mjs?snapshot=off"  # the app's interpreter, never starting from a snapshot
+STOCK = "/vendor/pyodide-stock/pyodide.mjs"
+
+
 def write_floors() -> dict[str, str]:
     FLOORS.mkdir(parents=True, exist_ok=True)
+    pydantic = {"packages": ["pydantic"], "packages_cache": "passthrough"}
     pages = {
-        "pyodide": ("py", {"interpreter": "/vendor/pyodide-stock/pyodide.mjs"}, ""),
-        "pydantic": (
-            "py",
-            {"interpreter": "/vendor/pyodide-stock/pyodide.mjs", "packages": ["pydantic"], "packages_cache": "passthrough"},
-            "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)",
-        ),
+        "shipped_pyodide": ("py", {"interpreter": SHIPPED}, ""),
+        "shipped_pydantic": ("py", {"interpreter": SHIPPED, **pydantic}, HELLO_PYDANTIC),
+        "pyodide": ("py", {"interpreter": STOCK}, ""),
+        "pydantic": ("py", {"interpreter": STOCK, **pydantic}, HELLO_PYDANTIC),
         "micropython": ("mpy", {"interpreter": "/vendor/micropython/micropython.mjs"}, ""),
     }
     for name, (kind, config, code) in pages.items():
@@ -73,7 +80,15 @@ def mark(page, name: str) -> float:
     return page.evaluate(f"performance.getEntriesByName('{name}')[0].startTime")
 
 
-def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list[int] | None = None) -> dict[str, dict[str, list[float]]]:
+def wait_snapshot_saved(page) -> str:
+    """A repeat visit comes after the first one saved its memory snapshot (runtime/pyodide.mjs)."""
+    page.wait_for_function("!window.cloudtalkRuntime || cloudtalkRuntime.path !== 'normal' || "
+                           "['saved', 'failed'].includes(cloudtalkRuntime.saved.split(':')[0])", timeout=120_000)
+    return page.evaluate("window.cloudtalkRuntime ? cloudtalkRuntime.path + ' ' + cloudtalkRuntime.saved : ''")
+
+
+def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list[int] | None = None,
+               paths: list[str] | None = None) -> dict[str, dict[str, list[float]]]:
     """{mark: {"cold": [...], "warm": [...]}} in milliseconds since navigation start."""
     out: dict[str, dict[str, list[float]]] = {m: {"cold": [], "warm": []} for m in marks}
     for _ in range(runs):
@@ -88,10 +103,13 @@ def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list
         if transferred is not None:
             page.wait_for_timeout(300)
             transferred.append(sum(sizes))
+        wait_snapshot_saved(page)
         page.wait_for_timeout(SETTLE_MS)
         page.reload()
         for m in marks:
             out[m]["warm"].append(mark(page, m))
+        if paths is not None:
+            paths.append(page.evaluate("window.cloudtalkRuntime.path"))
         context.close()
     return out
 
@@ -119,9 +137,11 @@ def ready_with_history(browser, site: str, history: int, runs: int) -> list[floa
         page.goto(site + "/")
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
         page.evaluate(SEED_HISTORY, history)
+        wait_snapshot_saved(page)
         page.wait_for_timeout(SETTLE_MS)
         page.reload()
         times.append(mark(page, "app-ready"))
+        assert page.evaluate("cloudtalkRuntime.path") == "snapshot", "a repeat visit starts from the snapshot"
         assert page.locator("li.call").count() == min(50, history), "only the first page of the timeline is rendered"
         context.close()
     return times
@@ -140,6 +160,7 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
     if history:
         page.evaluate(SEED_HISTORY, history)
+    wait_snapshot_saved(page)
     page.add_init_script("window.cloudtalkTimings = []")
     page.reload()
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
@@ -268,6 +289,7 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
             results["chromium"] = browser.version
             boots: dict[str, dict] = {name: {"cold": [], "warm": []} for name in [*floors, "app_phone", "app_ready"]}
+            app_paths: list[str] = []
             app_bytes: list[int] = []
             floor_bytes: list[int] = []
             for _ in range(args.runs):  # interleaved: one of each per round
@@ -275,11 +297,12 @@ def main() -> int:
                     got = boot_times(browser, site + path, ["floor-done"], 1, floor_bytes if name == "pydantic" else None)
                     for kind in ("cold", "warm"):
                         boots[name][kind] += got["floor-done"][kind]
-                got = boot_times(browser, site + "/", ["phone-in-dom", "app-ready"], 1, app_bytes)
+                got = boot_times(browser, site + "/", ["phone-in-dom", "app-ready"], 1, app_bytes, app_paths)
                 for kind in ("cold", "warm"):
                     boots["app_phone"][kind] += got["phone-in-dom"][kind]
                     boots["app_ready"][kind] += got["app-ready"][kind]
             results["boot_ms"] = {k: {kind: median(v[kind]) for kind in v} for k, v in boots.items()}
+            results["app_warm_paths"] = app_paths
             results["bytes"] = {"app_cold": median(app_bytes), "pydantic_floor_cold": median(floor_bytes), "app_own_gzip": own_bytes()}
             results["ready_with_history_warm_ms"] = median(ready_with_history(browser, site, args.history, args.runs))
             # One stream of 1,000 events is noisy on two cores: repeat it, interleaved, and take medians.
@@ -311,27 +334,38 @@ def write_results(r: dict) -> None:
         rows.append(f"| {name} ({kind}) | {floor:.0f} ms ({floor_name}) | {app:.0f} ms | {ratio:.3f}× | ≤ {goal}× | {'held' if ratio <= goal else 'missed'} |")
 
     for kind in ("cold", "warm"):
-        row("Time to phone", "pyodide", "app_phone", 0.15, kind)
-    for kind in ("cold", "warm"):
-        row("Time to ready", "pydantic", "app_ready", 1.0, kind)
+        row("Time to phone", "micropython", "app_phone", 1.2, kind)
+    row("Time to ready", "shipped_pydantic", "app_ready", 1.0, "cold")
+    row("Time to ready, repeat visit", "shipped_pydantic", "app_ready", 0.5, "warm")
+    reference = []
+    for floor, app_name, goal in (("pydantic", "app_ready", 1.0), ("pyodide", "app_phone", 0.15)):
+        for kind in ("cold", "warm"):
+            ratio = b[app_name][kind] / b[floor][kind]
+            reference.append(f"| {app_name.replace('app_', 'Time to ')} ({kind}) | {b[floor][kind]:.0f} ms ({floor}, stock) | "
+                             f"{b[app_name][kind]:.0f} ms | {ratio:.3f}× | ≤ {goal}× (earlier goal) | {'held' if ratio <= goal else 'missed'} |")
     e0, eh, burst = r["per_event_empty"], r["per_event_history"], r["burst"]
     by = r["bytes"]
     mem = r["memory"]
-    history_ratio = r["ready_with_history_warm_ms"] / b["pydantic"]["warm"]
+    history_ratio = r["ready_with_history_warm_ms"] / b["shipped_pydantic"]["warm"]
     bytes_ratio = (by["app_cold"] - by["app_own_gzip"]) / by["pydantic_floor_cold"]
     ratio = eh["p99"] / e0["p99"]
     lines = [
         "# Benchmark results",
         "",
         f"Machine: {r['machine']}; Chromium {r['chromium']}; medians of {r['runs']} interleaved runs.",
-        f"Floors: PyScript+Pyodide {b['pyodide']['cold']:.0f}/{b['pyodide']['warm']:.0f} ms, +pydantic "
-        f"{b['pydantic']['cold']:.0f}/{b['pydantic']['warm']:.0f} ms, MicroPython {b['micropython']['cold']:.0f}/{b['micropython']['warm']:.0f} ms (cold/warm).",
+        f"Floors on the runtime as shipped (runtime/pyodide.mjs, snapshots off): PyScript+Pyodide "
+        f"{b['shipped_pyodide']['cold']:.0f}/{b['shipped_pyodide']['warm']:.0f} ms, +pydantic hello-world "
+        f"{b['shipped_pydantic']['cold']:.0f}/{b['shipped_pydantic']['warm']:.0f} ms; MicroPython "
+        f"{b['micropython']['cold']:.0f}/{b['micropython']['warm']:.0f} ms (cold/warm).",
+        f"Stock floors (the runtime as published, for reference): PyScript+Pyodide {b['pyodide']['cold']:.0f}/{b['pyodide']['warm']:.0f} ms, "
+        f"+pydantic {b['pydantic']['cold']:.0f}/{b['pydantic']['warm']:.0f} ms.",
+        f"The app's warm loads started from: {', '.join(r['app_warm_paths'])}.",
         "",
         "| measure | floor | app | ratio | goal | |",
         "|---|---|---|---|---|---|",
         *rows,
-        f"| Time to ready (warm), {r['per_event_history']['history']} calls stored | {b['pydantic']['warm']:.0f} ms (pydantic) | "
-        f"{r['ready_with_history_warm_ms']:.0f} ms | {history_ratio:.3f}× | ≤ 1.0× | {'held' if history_ratio <= 1.0 else 'missed'} |",
+        f"| Time to ready, repeat visit, {r['per_event_history']['history']} calls stored | {b['shipped_pydantic']['warm']:.0f} ms (shipped_pydantic) | "
+        f"{r['ready_with_history_warm_ms']:.0f} ms | {history_ratio:.3f}× | ≤ 0.5× | {'held' if history_ratio <= 0.5 else 'missed'} |",
         f"| Per-event p99, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}; past the first 50 events: p99 {e0['p99_after_first_50']:.2f}; "
         f"streams: {', '.join(f'{v:.1f}' for v in e0['p99_each'])}) "
         f"| | ≤ 4 ms | {'held' if e0['p99'] <= 4 else 'missed'} |",
@@ -348,6 +382,12 @@ def write_results(r: dict) -> None:
         f"(+{mem['after_mb'] - mem['boot_mb']:.1f}); 10,000 more, past the cap: {mem['past_cap_mb']:.1f} MB "
         f"({mem['stored_calls']} calls stored) | | ≤ +30 MB, then flat | "
         f"{'held' if mem['after_mb'] - mem['boot_mb'] <= 30 and mem['past_cap_mb'] - mem['after_mb'] <= 3 else 'missed'} |",
+        "",
+        "Against the stock floors, the goals of earlier issues:",
+        "",
+        "| measure | floor | app | ratio | goal | |",
+        "|---|---|---|---|---|---|",
+        *reference,
         "",
         "Per-event cost runs from the boot script's listener receiving the message to the DOM updated and the call persisted; "
         f"the fake phone posts {r['per_event_empty']['n']} events itself, {SPACING_MS} ms apart, in {r['per_event_empty']['streams']} "

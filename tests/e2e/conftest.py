@@ -196,6 +196,17 @@ class App:
     def wait_ready(self) -> None:
         self.tab.wait("document.body?.dataset.ready === 'true'", timeout_ms=BOOT_TIMEOUT_MS)
 
+    # ------------------------------------------------------------ boot paths (runtime/pyodide.mjs)
+
+    def boot_path(self) -> dict[str, Any]:
+        return self.tab.js("({path: cloudtalkRuntime.path, reason: cloudtalkRuntime.reason, saved: cloudtalkRuntime.saved})")
+
+    def wait_snapshot_saved(self) -> None:
+        """After a normal start the app has a snapshot made once it is live: wait until it is stored."""
+        outcome = self.tab.wait("['saved', 'failed'].includes(cloudtalkRuntime.saved.split(':')[0]) && cloudtalkRuntime.saved",
+                                timeout_ms=BOOT_TIMEOUT_MS)
+        assert outcome == "saved", outcome
+
     def reload(self) -> None:
         self.tab.js("document.body.dataset.ready = 'reloading'")  # so the wait below sees the new page
         self.tab.reload()

@@ -392,9 +392,11 @@ _CATCH_DOWNLOAD = """
 """
 
 
-# Empties the site's storage, then waits until no closed window of the last test holds a Web Lock.
+# Empties the site's storage (memory snapshots too: every test starts as a first visit), then waits
+# until no closed window of the last test holds a Web Lock.
 _CLEAN_SLATE = """async () => {
   localStorage.clear(); sessionStorage.clear();
+  if (self.caches) await caches.delete('cloudtalk-snapshots');
   if (!navigator.locks) return true;
   for (let i = 0; i < 600; i++) {
     const state = await navigator.locks.query();
@@ -488,6 +490,11 @@ class _WebDriverScope(Scope):
             except Exception as error:  # noqa: BLE001 - a document unloading under the script
                 if time.monotonic() > deadline:
                     raise WaitTimeoutError(f"not true within {timeout_ms} ms: {condition} ({error})") from None
+                time.sleep(0.05)
+                continue
+            if result is None:  # Marionette: the document unloaded under the script without an error
+                if time.monotonic() > deadline:
+                    raise WaitTimeoutError(f"not true within {timeout_ms} ms: {condition} (the page kept navigating)")
                 time.sleep(0.05)
                 continue
             if "ok" in result:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from serve import SiteHandler  # noqa: E402
+from serve_tools.server import SiteHandler  # noqa: E402
 
 WATCHER = b'<script src="/tests/e2e/watch.js"></script>'
 

@@ -50,13 +50,17 @@ def test_every_runtime_module_the_app_imports_comes_precompiled(app: App):
     assert from_source == [], f"add these to [tool.cloudtalk] precompiled-modules in pyproject.toml: {from_source}"
 
 
-def test_events_posted_before_python_is_ready_are_handled_once_in_order(app: App):
+@pytest.mark.parametrize("start", ["normal", "snapshot"])
+def test_events_posted_before_python_is_ready_are_handled_once_in_order(app: App, start: str):
+    if start == "snapshot":  # a repeat visit: the first one saved a snapshot
+        app.open("/#/calls")
+        app.wait_snapshot_saved()
     # A phone that starts talking the moment it loads, long before Pyodide is up.
     app.engine.serve(PHONE_HOST, FAKE_PHONE.replace(
         "window.loads = (window.loads || 0) + 1;",
         f"window.loads = 1; for (const m of {json.dumps(EARLY)}) window.send(m); window.earlySent = true;",
     ))
-    app.tab.goto(app.base + "/#/calls")
+    app.tab.goto(app.base + "/?early#/calls")
     app.phone.wait("window.earlySent === true", timeout_ms=60_000)
     ready, queued = app.tab.js("[document.body.dataset.ready ?? null, window.cloudtalkBoot.queue.length]")
     assert ready is None, "the phone should have posted before Python was ready"
@@ -65,6 +69,7 @@ def test_events_posted_before_python_is_ready_are_handled_once_in_order(app: App
         for (const name of ['ringing', 'dialing', 'calling', 'hangup', 'ended', 'contact_info'])
           addEventListener('cloudtalk:' + name, (e) => window.__events.push(e.detail)); }""")
     app.wait_ready()
+    assert app.boot_path()["path"] == start
     events = app.tab.js("window.__events")
     assert [(e["event"], e["properties"]["call_uuid"]) for e in events] == [(m["event"], m["properties"]["call_uuid"]) for m in EARLY]
     app.go("calls")

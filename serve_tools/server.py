@@ -1,0 +1,105 @@
+"""The development server: static files with exact MIME types, gzip where it helps, and revalidation."""
+
+from __future__ import annotations
+
+import email.utils
+import errno
+import gzip
+import http.server
+import io
+import os
+import signal
+from pathlib import Path
+from typing import ClassVar
+
+from . import ROOT, SetupError
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".toml": "text/plain; charset=utf-8",
+    ".py": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".txt": "text/plain; charset=utf-8",
+}
+# Already-compressed formats gain nothing from gzip.
+INCOMPRESSIBLE = {".zip", ".whl", ".png", ".ico"}
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with exact MIME types, gzip for compressible assets, and revalidation."""
+
+    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+    _gzip_cache: ClassVar[dict[tuple[str, float], bytes]] = {}
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        if os.environ.get("SERVE_QUIET") != "1":
+            super().log_message(format, *args)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        suffix = path.suffix.lower()
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not path.is_file() or not accepts_gzip or suffix in INCOMPRESSIBLE:
+            return super().send_head()
+        stat = path.stat()
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                if int(stat.st_mtime) <= email.utils.parsedate_to_datetime(since).timestamp():
+                    self.send_response(304)
+                    self.end_headers()
+                    return None
+            except (TypeError, ValueError):
+                pass
+        key = (str(path), stat.st_mtime)
+        body = self._gzip_cache.get(key)
+        if body is None:
+            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            self._gzip_cache[key] = body
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(host: str, port: int, directory: Path = ROOT) -> None:
+    handler = lambda *a, **kw: SiteHandler(*a, directory=str(directory), **kw)  # noqa: E731
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise SetupError(f"port {port} on {host} is already in use; pass --port to choose another") from None
+        raise SetupError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    print(f"Serving the CloudTalk phone app at http://{shown}:{server.server_address[1]}/  (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nStopped.", flush=True)
+    finally:
+        server.server_close()

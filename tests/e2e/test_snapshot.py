@@ -1,0 +1,96 @@
+"""Boot paths: a repeat visit starts from the memory snapshot the first visit saved; a bad one falls back.
+
+Every test starts as a first visit (the harness empties the snapshot store). The app reports the
+path it took on `cloudtalkRuntime` and in Diagnostics ("Start-up").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import App
+
+# Edits the stored snapshot in place, as damage or another build would: `corrupt` flips a heap byte
+# and keeps the old checksum; `build` and `key` rewrite Pyodide's build id or the bundle's key and store
+# a checksum that matches, so the failure comes from the restore itself.
+TAMPER = """async (mode) => {
+  const cache = await caches.open('cloudtalk-snapshots');
+  const [request] = await cache.keys();
+  const response = await cache.match(request);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const view = new DataView(bytes.buffer);
+  const headerLength = view.getUint32(4, true);
+  const header = new TextDecoder().decode(bytes.subarray(8, 8 + headerLength));
+  const align = (n) => Math.ceil(n / 16) * 16;
+  const filesStart = align(8 + headerLength);
+  const heapStart = align(filesStart + JSON.parse(header).files.reduce((t, f) => t + f[2], 0));
+  let digest = response.headers.get('x-snapshot-sha256');
+  if (mode === 'corrupt') bytes[heapStart + Math.floor((bytes.length - heapStart) / 2)] ^= 0xff;
+  if (mode === 'build') bytes[heapStart + 16] ^= 0xff;
+  if (mode === 'key') {
+    const key = JSON.parse(header).key, other = [...key].reverse().join('');
+    bytes.set(new TextEncoder().encode(header.replace(key, other)), 8);
+  }
+  if (mode !== 'corrupt') {
+    digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+  await cache.put(request, new Response(bytes, {headers: {'x-snapshot-sha256': digest}}));
+  return (await cache.keys()).length;
+}"""
+
+STORED = "async () => (await (await caches.open('cloudtalk-snapshots')).keys()).length"
+
+
+def startup_lines(app: App) -> list[str]:
+    return [d["reason"] for d in app.diagnostics() if d["kind"] == "startup"]
+
+
+def test_a_repeat_visit_starts_from_the_snapshot_the_first_visit_saved(app: App):
+    app.open("/#/calls")
+    first = app.boot_path()
+    assert first["path"] == "normal" and "no snapshot stored yet" in first["reason"]
+    app.wait_snapshot_saved()
+    assert app.tab.js(STORED) == 1
+    assert any("Saved a memory snapshot" in line for line in startup_lines(app))
+
+    app.reload()
+    assert app.boot_path()["path"] == "snapshot"
+    assert any(line.startswith("Started from a memory snapshot") for line in startup_lines(app))
+    assert app.tab.js("cloudtalkRuntime.saved") == "", "a start from the snapshot saves nothing"
+    # The restored models take calls like a normal start's.
+    app.call("ringing", "snap-1", external_number="+1 202 555 0100", contact={"name": "Ada", "tags": [{"name": "VIP"}]})
+    app.call("calling", "snap-1")
+    app.call("ended", "snap-1")
+    app.go("calls")
+    app.wait_item("snap-1", outcome="Answered")
+    assert "Ada" in app.tab.text(app.item("snap-1"))
+    app.check_clean()
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("corrupt", "it is corrupted (its SHA-256 does not match)"),
+        ("build", "Snapshot build id mismatch"),
+        ("key", "made for another version of the runtime or the app"),
+    ],
+)
+def test_a_bad_snapshot_is_deleted_and_the_app_starts_normally(app: App, damage: str, reason: str):
+    app.open("/#/calls")
+    app.wait_snapshot_saved()
+    assert app.tab.js(TAMPER, damage) == 1
+
+    app.reload()
+    got = app.boot_path()
+    assert got["path"] == "normal"
+    assert got["reason"].startswith("the stored snapshot could not be used, so it was deleted") and reason in got["reason"]
+    assert any(reason in line for line in startup_lines(app)), "the reason is listed in Diagnostics"
+    app.call("dialing", "after-fallback")
+    app.call("ended", "after-fallback")
+    app.go("calls")
+    app.wait_item("after-fallback", outcome="No answer")
+    # The bad one is gone and a good one takes its place, which the next start uses.
+    app.wait_snapshot_saved()
+    app.reload()
+    assert app.boot_path()["path"] == "snapshot"
+    app.check_clean()
