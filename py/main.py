@@ -220,7 +220,7 @@ async def main() -> None:
     by_id("boot").hidden = True
     js.document.body.dataset.ready = "true"
     js.window.performance.mark("app-ready")
-    save_snapshot_later(app.diagnostics, time.time, diagnostics.changed)
+    save_snapshot_later(app.diagnostics, time.time, diagnostics.changed, busy=lambda: log.active() is not None)
 
 
 await main()  # noqa: F704 - PyScript runs this module with top-level await

@@ -17,6 +17,7 @@
 //  - `random` was seeded when the snapshot was made: it is seeded again.
 
 export const FORMAT = "cloudtalk-snapshot/1";
+const mark = (name) => globalThis.performance?.mark?.(`runtime-${name}`);
 const MAGIC = 0x50414e53; // "SNAP"
 const SITE_PACKAGES = "/lib/python3.14/site-packages";
 const HOME = "/home/pyodide";
@@ -25,21 +26,26 @@ const HOME = "/home/pyodide";
  *  `heapBytes`: grow the memory to this size before Pyodide restores a snapshot into it. */
 export function withNativeModule(createModule, { nativeModule, nativePath, heapBytes = 0 }) {
   return (settings) => {
+    mark("factory");
     const preRun = settings.preRun ? [].concat(settings.preRun) : [];
     settings.preRun = [...preRun, (Module) => {
       Module.addRunDependency("cloudtalk-native-module");
       (async () => {
+        mark("native-wait");
+        const compiled = await nativeModule;
+        mark("native-link");
         // Before the runtime is initialised, memory for the library comes from the top of the
         // static heap, not malloc: the same addresses in every start-up of this build.
         const dso = Module.newDSO(nativePath, undefined, "loading");
         const exports = await Module.loadWebAssemblyModule(
-          await nativeModule, { loadAsync: true, nodelete: true, allowUndefined: true }, nativePath, {});
+          compiled, { loadAsync: true, nodelete: true, allowUndefined: true }, nativePath, {});
         dso.exports = exports;
         Module.reportUndefinedSymbols();
         // Python finds extension modules by file name; the code itself is linked above.
         Module.FS.mkdirTree(nativePath.slice(0, nativePath.lastIndexOf("/")));
         Module.FS.writeFile(nativePath, "linked at start-up by runtime/engine.mjs\n");
         if (heapBytes > Module.HEAP8.length) Module.growMemory(heapBytes);
+        mark("native-linked");
       })().then(
         () => Module.removeRunDependency("cloudtalk-native-module"),
         (error) => { Module.cloudtalkStartError = error; Module.removeRunDependency("cloudtalk-native-module"); },
@@ -160,6 +166,7 @@ export function readBundle(bytes, expectedKey) {
 /** Finish a restore: files back on disk, the linker and the package list as they were, then check
  *  that the models work. Throws if anything does not hold. */
 export function finishRestore(py, bundle) {
+  mark("finish");
   for (const [path, data] of bundle.files) {
     py.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
     py.FS.writeFile(path, data);

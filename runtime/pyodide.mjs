@@ -34,34 +34,108 @@ const report = (globalThis.cloudtalkRuntime = {
 });
 
 const entryURL = (key) => new URL(`snapshot/${key}`, INDEX).href;
+const mark = (name) => globalThis.performance?.mark?.(`runtime-${name}`);
 
-export async function loadPyodide(options = {}) {
-  const [info, lockText, createModule] = await Promise.all([
-    fetch(INDEX + "runtime.json").then((r) => r.json()),
-    fetch(INDEX + "pyodide-lock.json").then((r) => r.text()),
-    import(INDEX + "pyodide.asm.mjs").then((m) => m.default),
-  ]);
-  const native = { nativeModule: WebAssembly.compileStreaming(fetch(INDEX + info.native.file)), nativePath: info.native.path };
-  const base = { ...options, indexURL: INDEX, packageBaseUrl: INDEX, lockFileContents: lockText };
-  let key = "", coreFiles = null;
-  if (!enabled) {
-    report.reason = "snapshots are off for this page";
-  } else if (!globalThis.caches || !globalThis.crypto?.subtle) {
-    report.reason = "this browser keeps no snapshots for this page (no Cache API or Web Crypto: not a secure context?)";
-  } else {
-    try {
-      coreFiles = await fetchCore();
-      key = await snapshotKey({ runtime: info.fingerprint, version, lockText, coreFiles });
-      const restored = await fromSnapshot(base, createModule, native, key);
-      if (restored) return restored;
-    } catch (error) { // storage refused (private mode, quota), or the core could not be read
-      report.reason = `the snapshot store could not be read: ${message(error)}`;
-      key = "";
+// Everything a start needs short of Pyodide itself begins the moment this module runs: index.html
+// loads it beside PyScript, so the files, the stored snapshot and its checksum are ready by the
+// time PyScript asks for the interpreter. All of it is network or off-main-thread work.
+const early = begin();
+
+function begin() {
+  mark("begin");
+  const info = fetch(INDEX + "runtime.json").then((r) => r.json());
+  const lockText = fetch(INDEX + "pyodide-lock.json").then((r) => r.text());
+  const createModule = import(INDEX + "pyodide.asm.mjs").then((m) => m.default);
+  const nativeModule = info.then((i) => WebAssembly.compileStreaming(fetch(INDEX + i.native.file)));
+  const found = lookUp(info, lockText);
+  for (const promise of [info, lockText, createModule, nativeModule]) promise.catch(() => {}); // awaited later
+  return { info, lockText, createModule, nativeModule, found };
+}
+
+// {key, coreFiles} of this runtime and app, with the stored snapshot's bytes and checksum when there
+// is one; or {reason} why there is none. Never rejects.
+async function lookUp(info, lockText) {
+  if (!enabled) return { reason: "snapshots are off for this page" };
+  if (!globalThis.caches || !globalThis.crypto?.subtle) {
+    return { reason: "this browser keeps no snapshots for this page (no Cache API or Web Crypto: not a secure context?)" };
+  }
+  try {
+    const [coreFiles, runtime, lock] = await Promise.all([fetchCore(), info, lockText]);
+    const key = await snapshotKey({ runtime: runtime.fingerprint, version, lockText: lock, coreFiles });
+    const cache = await caches.open(CACHE);
+    const stored = await cache.match(entryURL(key));
+    mark("looked-up");
+    if (!stored) {
+      const others = await cache.keys();
+      return {
+        key, coreFiles, reason: others.length
+          ? "the stored snapshot is for another version of the runtime or the app; a new one is made once the app is live"
+          : "no snapshot stored yet; one is made once the app is live",
+      };
     }
+    const bytes = new Uint8Array(await stored.arrayBuffer());
+    mark("read");
+    // Computed off the main thread while the runtime starts; it must match before going live.
+    const checked = sha256(bytes).then((digest) => {
+      if (digest !== stored.headers.get(DIGEST)) throw new Error("it is corrupted (its SHA-256 does not match)");
+    });
+    checked.catch(() => {}); // awaited in fromSnapshot; a failed restore may get there first
+    return { key, coreFiles, bytes, checked };
+  } catch (error) { // storage refused (private mode, quota), or the core could not be read
+    return { reason: `the snapshot store could not be read: ${message(error)}` };
+  }
+}
+
+// The app's packages (pyscript.toml's `packages`; tests/tools/test_runtime.py keeps them equal), for a
+// start begun before PyScript asks.
+const PACKAGES = ["pydantic"];
+let started = null;
+
+function start(options) {
+  started ??= startRuntime(options);
+  return started;
+}
+
+/** What PyScript calls. The runtime may be starting already (see `whenPhonePlaced` below). */
+export async function loadPyodide(options = {}) {
+  mark("asked");
+  const pyodide = await start(options);
+  if (options.stdout) pyodide.setStdout({ batched: options.stdout });
+  if (options.stderr) pyodide.setStderr({ batched: options.stderr });
+  return pyodide;
+}
+
+// The page's own start begins once the phone is on screen, not when PyScript gets round to asking:
+// the phone never waits for Pyodide, and Pyodide does not wait for the rest of PyScript's start-up.
+if (enabled && globalThis.document) {
+  whenPhonePlaced(() => start({ packages: PACKAGES }));
+}
+
+function whenPhonePlaced(run) {
+  if (performance.getEntriesByName("phone-in-dom").length) return run();
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntriesByName("phone-in-dom").length) {
+      observer.disconnect();
+      run();
+    }
+  });
+  observer.observe({ type: "mark" });
+}
+
+async function startRuntime(options) {
+  mark("start");
+  const [info, lockText, createModule, nativeModule, found] = await Promise.all(
+    [early.info, early.lockText, early.createModule, early.nativeModule, early.found]);
+  const native = { nativeModule, nativePath: info.native.path };
+  const base = { ...options, indexURL: INDEX, packageBaseUrl: INDEX, lockFileContents: lockText };
+  report.reason = found.reason ?? "";
+  if (found.bytes) {
+    const restored = await fromSnapshot(base, createModule, native, found);
+    if (restored) return restored;
   }
   report.path = "normal";
   const pyodide = await loadStock({ ...base, createPyodideModule: withNativeModule(createModule, native) });
-  if (key) report.save = () => saveInWorker({ key, coreFiles, lockText, info });
+  if (found.key) report.save = () => saveInWorker({ key: found.key, coreFiles: found.coreFiles, lockText, info });
   return pyodide;
 }
 
@@ -73,36 +147,23 @@ async function fetchCore() {
   return Object.fromEntries(CORE.map((path, i) => [path, texts[i]]));
 }
 
-async function fromSnapshot(base, createModule, native, key) {
-  const cache = await caches.open(CACHE);
-  const stored = await cache.match(entryURL(key));
-  if (!stored) {
-    const others = await cache.keys();
-    report.reason = others.length
-      ? "the stored snapshot is for another version of the runtime or the app; a new one is made once the app is live"
-      : "no snapshot stored yet; one is made once the app is live";
-    return null;
-  }
+async function fromSnapshot(base, createModule, native, { key, bytes, checked }) {
   try {
-    const bytes = new Uint8Array(await stored.arrayBuffer());
-    // The checksum is computed off the main thread while the runtime starts; it must match before going live.
-    const checked = sha256(bytes).then((digest) => {
-      if (digest !== stored.headers.get(DIGEST)) throw new Error("it is corrupted (its SHA-256 does not match)");
-    });
-    checked.catch(() => {}); // awaited below; a failed restore may get there first
     const bundle = readBundle(bytes, key);
     const pyodide = await loadStock({
       ...base, packages: [], _loadSnapshot: heapOf(bundle),
       createPyodideModule: withNativeModule(createModule, { ...native, heapBytes: bundle.heapBytes }),
     });
+    mark("restored");
     await checked;
     finishRestore(pyodide, bundle);
+    mark("checked");
     report.path = "snapshot";
     report.bytes = bytes.length;
     return pyodide;
   } catch (error) {
     report.reason = `the stored snapshot could not be used, so it was deleted: ${message(error)}`;
-    await cache.delete(entryURL(key)).catch(() => {});
+    await caches.open(CACHE).then((cache) => cache.delete(entryURL(key))).catch(() => {});
     return null;
   }
 }

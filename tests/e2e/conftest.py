@@ -45,6 +45,7 @@ LACKS: dict[str, dict[str, str]] = {
         "pop-ups without a click": "Firefox blocks window.open outside a user gesture, and Marionette grants no exception",
         "colour-scheme emulation": "Marionette sets no prefers-color-scheme per page",
         "viewport emulation": "Marionette sizes the window, not the page's viewport",
+        "a storage quota": "Marionette cannot set a site's storage quota",
     },
     "webkit": {
         "screenshots": "WebKitWebDriver's Take Screenshot never returns under Xvfb here (WebKitGTK 2.50.6)",
@@ -52,6 +53,7 @@ LACKS: dict[str, dict[str, str]] = {
         "pop-ups without a click": "MiniBrowser under WebKitWebDriver returns null from window.open, whatever its settings",
         "colour-scheme emulation": "WebKitWebDriver sets no prefers-color-scheme per page",
         "viewport emulation": "WebKitWebDriver sizes the window, not the page's viewport",
+        "a storage quota": "WebKitWebDriver cannot set a site's storage quota",
     },
 }
 
@@ -201,10 +203,13 @@ class App:
     def boot_path(self) -> dict[str, Any]:
         return self.tab.js("({path: cloudtalkRuntime.path, reason: cloudtalkRuntime.reason, saved: cloudtalkRuntime.saved})")
 
+    def wait_snapshot_outcome(self) -> str:
+        """After a normal start the app has a snapshot made once it is live: "saved" or "failed: <reason>"."""
+        return self.tab.wait("['saved', 'failed'].includes(cloudtalkRuntime.saved.split(':')[0]) && cloudtalkRuntime.saved",
+                             timeout_ms=BOOT_TIMEOUT_MS)
+
     def wait_snapshot_saved(self) -> None:
-        """After a normal start the app has a snapshot made once it is live: wait until it is stored."""
-        outcome = self.tab.wait("['saved', 'failed'].includes(cloudtalkRuntime.saved.split(':')[0]) && cloudtalkRuntime.saved",
-                                timeout_ms=BOOT_TIMEOUT_MS)
+        outcome = self.wait_snapshot_outcome()
         assert outcome == "saved", outcome
 
     def reload(self) -> None:
@@ -271,13 +276,16 @@ class App:
             "([uuid, state]) => (JSON.parse(localStorage.getItem('cloudtalk:v2:call:' + uuid)) || {}).state === state", [uuid, state]
         )
 
-    def diagnostics(self) -> list[dict]:
+    def diagnostics(self, *, startup: bool = False) -> list[dict]:
+        """Diagnostics' entries about messages and storage; with `startup`, the "Start-up" lines (how
+        the runtime started, listed on every load) instead."""
         self.go("diagnostics")
-        return self.tab.js(
+        entries = self.tab.js(
             """() => [...document.querySelectorAll('#diagnostics li.diag')].map(i => ({kind: i.className.replace('diag diag-', ''),
                 reason: i.querySelector('.reason').textContent,
                 count: Number((i.querySelector('.repeats')?.textContent ?? '(1×)').slice(1, -2))}))"""
         )
+        return [entry for entry in entries if (entry["kind"] == "startup") == startup]
 
     # ------------------------------------------------------------ the checks every test ends with
 

@@ -317,6 +317,11 @@ class Chromium(Engine):
         self.opened.append(tab)
         return tab
 
+    def limit_storage(self, tab: Tab, origin: str, quota_bytes: int) -> None:
+        """Give the site a storage quota this small, as a nearly full disk would (DevTools protocol)."""
+        session = self.context.new_cdp_session(tab.page)  # type: ignore[attr-defined]
+        session.send("Storage.overrideQuotaForOrigin", {"origin": origin, "quotaSize": quota_bytes})
+
     def loads(self, host: str) -> list[str]:
         return list(self._loads.get(host, []))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import App
+from .conftest import App, needs
 
 # Edits the stored snapshot in place, as damage or another build would: `corrupt` flips a heap byte
 # and keeps the old checksum; `build` and `key` rewrite Pyodide's build id or the bundle's key and store
@@ -42,7 +42,7 @@ STORED = "async () => (await (await caches.open('cloudtalk-snapshots')).keys()).
 
 
 def startup_lines(app: App) -> list[str]:
-    return [d["reason"] for d in app.diagnostics() if d["kind"] == "startup"]
+    return [d["reason"] for d in app.diagnostics(startup=True)]
 
 
 def test_a_repeat_visit_starts_from_the_snapshot_the_first_visit_saved(app: App):
@@ -93,4 +93,22 @@ def test_a_bad_snapshot_is_deleted_and_the_app_starts_normally(app: App, damage:
     app.wait_snapshot_saved()
     app.reload()
     assert app.boot_path()["path"] == "snapshot"
+    app.check_clean()
+
+
+@needs("a storage quota")
+def test_a_snapshot_that_does_not_fit_the_storage_quota_is_reported_and_nothing_else_changes(app: App):
+    app.tab.goto(app.base + "/tests/e2e/fake_phone.html")  # a page of the site's origin, for the quota
+    app.engine.limit_storage(app.tab, app.base, 8_000_000)  # type: ignore[attr-defined]  # a snapshot is ~34 MB
+    app.open("/#/calls")
+    outcome = app.wait_snapshot_outcome()
+    assert outcome.startswith("failed: ") and "quota" in outcome.lower(), outcome
+    assert any(line.startswith("Could not save a memory snapshot") for line in startup_lines(app))
+    assert app.tab.js(STORED) == 0
+    app.call("dialing", "quota-1")
+    app.call("ended", "quota-1")
+    app.go("calls")
+    app.wait_item("quota-1", outcome="No answer")
+    app.reload()
+    assert app.boot_path()["path"] == "normal"
     app.check_clean()

@@ -34,6 +34,8 @@ const maker = await loadPyodide({
 await maker.loadPackage("pydantic", { messageCallback: () => {} });
 const bytes = makeBundle(maker, { key, coreFiles, nativePath: runtime.native.path });
 const made = performance.now() - started;
+// What `random` would give next had the restore not reseeded it: the state frozen into the snapshot.
+const frozen = maker.runPython("import random; random.random()");
 
 started = performance.now();
 const bundle = readBundle(bytes, key);
@@ -43,6 +45,10 @@ const pyodide = await loadPyodide({
   createPyodideModule: withNativeModule(createModule, { ...native, heapBytes: bundle.heapBytes }),
 });
 finishRestore(pyodide, bundle);
+if (pyodide.runPython("import random; random.random()") === frozen) {
+  console.error("random was not reseeded after the restore: every start would draw the same numbers");
+  process.exit(1);
+}
 console.log(`Snapshot: ${(bytes.length / 1e6).toFixed(1)} MB, made in ${(made / 1000).toFixed(1)} s; ` +
   `restored and checked in ${((performance.now() - started) / 1000).toFixed(2)} s; the tests run in the restored instance`);
 

@@ -250,3 +250,27 @@ def test_a_recording_keeps_the_newest_ten_thousand_messages():
         app.receive(message("ended", f"r{i}"))
     assert len(app.recording) == RECORDING_LIMIT
     assert json.loads(app.recording[0].message)["properties"]["call_uuid"] == "r5"
+
+
+def test_self_check_passes_on_working_models_and_raises_when_the_sample_call_comes_out_wrong(monkeypatch):
+    import dataclasses
+
+    import pytest
+
+    from cloudtalk import app as app_module
+
+    app_module.self_check()  # the real models and message path: nothing raised
+    real = app_module.warm_up
+    good = real(1)
+    assert good is not None and good.contact is not None
+    broken = {
+        "no call": None,
+        "no contact": dataclasses.replace(good, contact=None),
+        "another contact": dataclasses.replace(good, contact=good.contact.model_copy(update={"name": "Other"})),
+        "steps lost": dataclasses.replace(good, steps=good.steps[:3]),
+    }
+    for what, call in broken.items():
+        monkeypatch.setattr(app_module, "warm_up", lambda rounds=1, call=call: call)
+        with pytest.raises(RuntimeError, match="the sample call came out wrong"):
+            app_module.self_check()
+        assert what

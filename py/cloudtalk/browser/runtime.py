@@ -1,8 +1,8 @@
 """How the runtime started (runtime/pyodide.mjs): from a memory snapshot or normally, and why.
 
 Both are listed in Diagnostics under "Start-up" (information, never a badge). After a normal
-start the app, once live, asks for a snapshot to be made for the next start, off the main
-thread, and lists the outcome too.
+start the app, once live and with no call in progress, asks for a snapshot to be made for the
+next start, off the main thread, and lists the outcome too.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import js
 from ..diagnostics import Diagnostics
 
 SAVE_AFTER_MS = 2000  # once the app is live and the first rendering is done
+RETRY_MS = 5000  # while a call is in progress, the worker waits: it shares the machine's cores
 
 
 def _runtime() -> Any:
@@ -31,8 +32,10 @@ def report_start(diagnostics: Diagnostics, clock: Callable[[], float]) -> None:
         diagnostics.add("startup", f"Started without a memory snapshot: {runtime.reason}", at=clock())
 
 
-def save_snapshot_later(diagnostics: Diagnostics, clock: Callable[[], float], changed: Callable[[], None]) -> None:
-    """After a normal start: have a snapshot made for the next start, and list how it went."""
+def save_snapshot_later(
+    diagnostics: Diagnostics, clock: Callable[[], float], changed: Callable[[], None], busy: Callable[[], bool]
+) -> None:
+    """After a normal start: have a snapshot made for the next start, between calls, and list how it went."""
     runtime = _runtime()
     if runtime is None or str(runtime.path) != "normal":
         return
@@ -46,6 +49,9 @@ def save_snapshot_later(diagnostics: Diagnostics, clock: Callable[[], float], ch
         changed()
 
     def start() -> None:
+        if busy():
+            js.setTimeout(_kept(start), RETRY_MS)
+            return
         runtime.save().then(lambda outcome: listed(str(outcome)))
 
     js.setTimeout(_kept(start), SAVE_AFTER_MS)
