@@ -21,6 +21,7 @@ const mark = (name) => globalThis.performance?.mark?.(`runtime-${name}`);
 const MAGIC = 0x50414e53; // "SNAP"
 const SITE_PACKAGES = "/lib/python3.14/site-packages";
 const HOME = "/home/pyodide";
+const PACKAGE = "cloudtalk";
 
 /** Wrap pyodide.asm.mjs's module factory so that pydantic-core's native module is linked at start-up.
  *  `heapBytes`: grow the memory to this size before Pyodide restores a snapshot into it. */
@@ -58,14 +59,18 @@ export function withNativeModule(createModule, { nativeModule, nativePath, heapB
   };
 }
 
-// Runs in the instance that makes the snapshot: imports the core and runs a sample call through it,
-// so that the models are built and the message path has run once.
+// Runs in the instance that makes the snapshot: imports the app's modules (`snapshot_modules`, set
+// before) and runs a sample call through the core, so that the models are built and the message path
+// has run once.
 // Open files are not part of a snapshot (their descriptors live in JavaScript), so none may stay
 // open in it: importlib.metadata keeps the standard library's zip open in a cache (pydantic reads
 // entry points through it), which is emptied and closed.
 const WARM_UP = `
 import gc, importlib, importlib.metadata, zipfile
 importlib.invalidate_caches()
+for name in snapshot_modules:
+    importlib.import_module(name)
+del name, snapshot_modules
 from cloudtalk.app import warm_up
 assert warm_up() is not None
 importlib.metadata.FastPath.__new__.cache_clear()
@@ -84,16 +89,16 @@ self_check()
 `;
 
 /** Make a bundle: the snapshot of an instance loaded with `_makeSnapshot` and the packages, plus
- *  what it needs beside the heap. `coreFiles`: {path under the home folder: source text}. */
-export function makeBundle(py, { key, coreFiles, nativePath }) {
-  for (const [path, text] of Object.entries(coreFiles)) {
-    py.FS.mkdirTree(`${HOME}/${path.slice(0, path.lastIndexOf("/"))}`);
-    py.FS.writeFile(`${HOME}/${path}`, text);
-  }
+ *  what it needs beside the heap. Every module of the app's package, already in the home folder
+ *  (`cloudtalk/`), is imported into the snapshot, and its files travel with it. */
+export function makeBundle(py, { key, nativePath }) {
+  const app = [];
+  collect(py.FS, `${HOME}/${PACKAGE}`, "", app);
+  const modules = app.map(([path]) => path.slice(HOME.length + 1).replace(/(\/__init__)?\.py$/, "").replaceAll("/", "."));
+  py.globals.set("snapshot_modules", modules);
   py.runPython(WARM_UP);
-  const files = [];
+  const files = [...app];
   collect(py.FS, SITE_PACKAGES, nativePath, files);
-  for (const path of Object.keys(coreFiles)) files.push([`${HOME}/${path}`, py.FS.readFile(`${HOME}/${path}`)]);
   const LDSO = py._module.LDSO;
   const handles = Object.fromEntries(
     Object.entries(LDSO.loadedLibsByHandle).filter(([, dso]) => dso.name !== "__main__").map(([handle, dso]) => [handle, dso.name]));
@@ -191,9 +196,7 @@ export async function sha256(data) {
 }
 
 /** The key a snapshot is stored under: the exact runtime (its pins, Pyodide's version and lock) and
- *  the source of every core module in it. Any change makes a new key, so an old snapshot is never used. */
-export async function snapshotKey({ runtime, version, lockText, coreFiles }) {
-  const parts = [FORMAT, runtime, version, await sha256(lockText)];
-  for (const path of Object.keys(coreFiles).sort()) parts.push(path, await sha256(coreFiles[path]));
-  return sha256(parts.join("\n"));
+ *  the app's modules (the archive's bytes). Any change makes a new key, so an old snapshot is never used. */
+export async function snapshotKey({ runtime, version, lockText, app }) {
+  return sha256([FORMAT, runtime, version, await sha256(lockText), await sha256(app)].join("\n"));
 }

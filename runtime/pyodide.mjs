@@ -17,12 +17,9 @@ export { version };
 const INDEX = new URL("../vendor/pyodide/", import.meta.url).href;
 const CACHE = "cloudtalk-snapshots";
 const DIGEST = "x-snapshot-sha256";
-// The core modules in a snapshot: the pure ones, which touch no browser API when imported.
-// tests/tools/test_runtime.py checks this list against pyscript.toml.
-export const CORE = [
-  "__init__", "app", "callers", "calls", "config", "diagnostics", "events", "handlers", "log",
-  "persist", "present", "reactions", "screen_pop", "settings", "today",
-].map((name) => `cloudtalk/${name}.py`);
+// The app's Python modules, one archive (serve_tools/appfiles.py): PyScript unpacks it ([files] in
+// pyscript.toml), and the snapshot key covers its bytes.
+const APP = new URL("../py/app.zip", import.meta.url).href;
 
 const enabled = new URL(import.meta.url).searchParams.get("snapshot") !== "off";
 const report = (globalThis.cloudtalkRuntime = {
@@ -36,23 +33,30 @@ const report = (globalThis.cloudtalkRuntime = {
 const entryURL = (key) => new URL(`snapshot/${key}`, INDEX).href;
 const mark = (name) => globalThis.performance?.mark?.(`runtime-${name}`);
 
-// Everything a start needs short of Pyodide itself begins the moment this module runs: index.html
-// loads it beside PyScript, so the files, the stored snapshot and its checksum are ready by the
-// time PyScript asks for the interpreter. All of it is network or off-main-thread work.
+// What a start needs short of Pyodide itself begins the moment this module runs (index.html loads it
+// beside PyScript): the small files, the key, and reading the stored snapshot and its checksum, all
+// network or off-main-thread work. The heavy part (Pyodide's 1.2 MB of JavaScript, pydantic-core's
+// native module) waits until the phone is on the page, so that the phone never waits for it.
 const early = begin();
 
 function begin() {
   mark("begin");
   const info = fetch(INDEX + "runtime.json").then((r) => r.json());
   const lockText = fetch(INDEX + "pyodide-lock.json").then((r) => r.text());
-  const createModule = import(INDEX + "pyodide.asm.mjs").then((m) => m.default);
-  const nativeModule = info.then((i) => WebAssembly.compileStreaming(fetch(INDEX + i.native.file)));
   const found = lookUp(info, lockText);
-  for (const promise of [info, lockText, createModule, nativeModule]) promise.catch(() => {}); // awaited later
-  return { info, lockText, createModule, nativeModule, found };
+  let heavy = null;
+  const load = () => {
+    heavy ??= {
+      createModule: import(INDEX + "pyodide.asm.mjs").then((m) => m.default),
+      nativeModule: info.then((i) => WebAssembly.compileStreaming(fetch(INDEX + i.native.file))),
+    };
+    return heavy;
+  };
+  for (const promise of [info, lockText]) promise.catch(() => {}); // awaited later
+  return { info, lockText, found, load };
 }
 
-// {key, coreFiles} of this runtime and app, with the stored snapshot's bytes and checksum when there
+// {key, app} of this runtime and app, with the stored snapshot's bytes and checksum when there
 // is one; or {reason} why there is none. Never rejects.
 async function lookUp(info, lockText) {
   if (!enabled) return { reason: "snapshots are off for this page" };
@@ -60,15 +64,15 @@ async function lookUp(info, lockText) {
     return { reason: "this browser keeps no snapshots for this page (no Cache API or Web Crypto: not a secure context?)" };
   }
   try {
-    const [coreFiles, runtime, lock] = await Promise.all([fetchCore(), info, lockText]);
-    const key = await snapshotKey({ runtime: runtime.fingerprint, version, lockText: lock, coreFiles });
+    const [app, runtime, lock] = await Promise.all([fetchApp(), info, lockText]);
+    const key = await snapshotKey({ runtime: runtime.fingerprint, version, lockText: lock, app });
     const cache = await caches.open(CACHE);
     const stored = await cache.match(entryURL(key));
     mark("looked-up");
     if (!stored) {
       const others = await cache.keys();
       return {
-        key, coreFiles, reason: others.length
+        key, app, reason: others.length
           ? "the stored snapshot is for another version of the runtime or the app; a new one is made once the app is live"
           : "no snapshot stored yet; one is made once the app is live",
       };
@@ -80,7 +84,7 @@ async function lookUp(info, lockText) {
       if (digest !== stored.headers.get(DIGEST)) throw new Error("it is corrupted (its SHA-256 does not match)");
     });
     checked.catch(() => {}); // awaited in fromSnapshot; a failed restore may get there first
-    return { key, coreFiles, bytes, checked };
+    return { key, app, bytes, checked };
   } catch (error) { // storage refused (private mode, quota), or the core could not be read
     return { reason: `the snapshot store could not be read: ${message(error)}` };
   }
@@ -124,8 +128,9 @@ function whenPhonePlaced(run) {
 
 async function startRuntime(options) {
   mark("start");
+  const { createModule: loading, nativeModule: compiling } = early.load();
   const [info, lockText, createModule, nativeModule, found] = await Promise.all(
-    [early.info, early.lockText, early.createModule, early.nativeModule, early.found]);
+    [early.info, early.lockText, loading, compiling, early.found]);
   const native = { nativeModule, nativePath: info.native.path };
   const base = { ...options, indexURL: INDEX, packageBaseUrl: INDEX, lockFileContents: lockText };
   report.reason = found.reason ?? "";
@@ -135,16 +140,14 @@ async function startRuntime(options) {
   }
   report.path = "normal";
   const pyodide = await loadStock({ ...base, createPyodideModule: withNativeModule(createModule, native) });
-  if (found.key) report.save = () => saveInWorker({ key: found.key, coreFiles: found.coreFiles, lockText, info });
+  if (found.key) report.save = () => saveInWorker({ key: found.key, app: found.app, lockText, info });
   return pyodide;
 }
 
-async function fetchCore() {
-  const texts = await Promise.all(CORE.map((path) => fetch(new URL(`../py/${path}`, import.meta.url)).then((r) => {
-    if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-    return r.text();
-  })));
-  return Object.fromEntries(CORE.map((path, i) => [path, texts[i]]));
+async function fetchApp() {
+  const response = await fetch(APP);
+  if (!response.ok) throw new Error(`py/app.zip: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 async function fromSnapshot(base, createModule, native, { key, bytes, checked }) {
@@ -168,7 +171,7 @@ async function fromSnapshot(base, createModule, native, { key, bytes, checked })
   }
 }
 
-function saveInWorker({ key, coreFiles, lockText, info }) {
+function saveInWorker({ key, app, lockText, info }) {
   if (report.saved) return Promise.resolve(report.saved);
   report.saved = "saving";
   return new Promise((resolve) => {
@@ -176,7 +179,7 @@ function saveInWorker({ key, coreFiles, lockText, info }) {
     const done = (outcome) => { report.saved = outcome; worker.terminate(); resolve(outcome); };
     worker.onmessage = ({ data }) => done(data.ok ? "saved" : `failed: ${data.reason}`);
     worker.onerror = (event) => { event.preventDefault(); done(`failed: ${event.message || "the worker did not start"}`); };
-    worker.postMessage({ key, coreFiles, lockText, info, index: INDEX, cache: CACHE, entry: entryURL(key), digestHeader: DIGEST });
+    worker.postMessage({ key, app, lockText, info, index: INDEX, cache: CACHE, entry: entryURL(key), digestHeader: DIGEST });
   });
 }
 

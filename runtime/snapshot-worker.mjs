@@ -1,10 +1,11 @@
 // Makes a memory snapshot for the next start, off the page's main thread (started by
-// runtime/pyodide.mjs once the app is live): a second Pyodide loads pydantic and the core, runs
-// a sample call, and its memory is stored in the Cache API under the key, replacing older ones.
+// runtime/pyodide.mjs once the app is live): a second Pyodide loads pydantic, unpacks the app's
+// modules (py/app.zip) and imports its package, runs a sample call, and its memory is stored in the
+// Cache API under the key, replacing older ones.
 import { makeBundle, sha256, withNativeModule } from "./engine.mjs";
 
 self.onmessage = async ({ data }) => {
-  const { key, coreFiles, lockText, info, index, cache: cacheName, entry, digestHeader } = data;
+  const { key, app, lockText, info, index, cache: cacheName, entry, digestHeader } = data;
   try {
     const [{ loadPyodide }, createModule] = await Promise.all([
       import(index + "pyodide.mjs"),
@@ -16,7 +17,8 @@ self.onmessage = async ({ data }) => {
       stdout: () => {}, stderr: () => {}, createPyodideModule: withNativeModule(createModule, native),
     });
     await pyodide.loadPackage("pydantic", { messageCallback: () => {} });
-    const bundle = makeBundle(pyodide, { key, coreFiles, nativePath: info.native.path });
+    pyodide.unpackArchive(app, "zip", { extractDir: "/home/pyodide" });
+    const bundle = makeBundle(pyodide, { key, nativePath: info.native.path });
     const digest = await sha256(bundle);
     const cache = await caches.open(cacheName);
     await cache.put(entry, new Response(bundle, { headers: { "content-type": "application/octet-stream", [digestHeader]: digest } }));

@@ -9,10 +9,12 @@ import http.server
 import io
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
 from . import ROOT, SetupError
+from .appfiles import ARCHIVE, app_archive, newest
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -53,31 +55,37 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
+        root = Path(self.directory)
+        if not path.exists() and path == root / ARCHIVE:  # built from py/ on request (serve_tools/appfiles.py)
+            return self._send(lambda: app_archive(root / "py"), newest(root / "py"), "application/zip", gzipped=False)
         suffix = path.suffix.lower()
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not path.is_file() or not accepts_gzip or suffix in INCOMPRESSIBLE:
             return super().send_head()
-        stat = path.stat()
+        return self._send(path.read_bytes, path.stat().st_mtime, self.guess_type(str(path)), gzipped=True, key=str(path))
+
+    def _send(self, read: Callable[[], bytes], mtime: float, content_type: str, *, gzipped: bool, key: str = ""):
         since = self.headers.get("If-Modified-Since")
         if since:
             try:
-                if int(stat.st_mtime) <= email.utils.parsedate_to_datetime(since).timestamp():
+                if int(mtime) <= email.utils.parsedate_to_datetime(since).timestamp():
                     self.send_response(304)
                     self.end_headers()
                     return None
             except (TypeError, ValueError):
                 pass
-        key = (str(path), stat.st_mtime)
-        body = self._gzip_cache.get(key)
+        body = self._gzip_cache.get((key, mtime)) if gzipped else None
         if body is None:
-            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-            self._gzip_cache[key] = body
+            body = gzip.compress(read(), compresslevel=6, mtime=0) if gzipped else read()
+            if gzipped:
+                self._gzip_cache[(key, mtime)] = body
         self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Type", content_type)
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+        self.send_header("Last-Modified", self.date_time_string(int(mtime)))
         self.end_headers()
         return io.BytesIO(body)
 

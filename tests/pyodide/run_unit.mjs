@@ -20,11 +20,10 @@ const nativeModule = WebAssembly.compile(readFileSync(join(indexURL, runtime.nat
 const native = { nativeModule, nativePath: runtime.native.path };
 const quiet = { stdout: () => {}, stderr: (line) => console.error(line) };
 
-const coreFiles = {};
-for (const name of readdirSync(join(root, "py/cloudtalk")).filter((n) => n.endsWith(".py"))) {
-  coreFiles[`cloudtalk/${name}`] = readFileSync(join(root, "py/cloudtalk", name), "utf8");
-}
-const key = await snapshotKey({ runtime: runtime.fingerprint, version, lockText, coreFiles });
+// The whole package, as the browser's worker snapshots it: the browser layer is imported too (it
+// must not touch the page when imported, which this checks: Node has no page either).
+const app = readdirSync(join(root, "py/cloudtalk"), { recursive: true }).filter((n) => n.endsWith(".py") && !n.includes("__pycache__")).sort();
+const key = await snapshotKey({ runtime: runtime.fingerprint, version, lockText, app: app.map((n) => n + readFileSync(join(root, "py/cloudtalk", n), "utf8")).join("\0") });
 
 let started = performance.now();
 const maker = await loadPyodide({
@@ -32,7 +31,11 @@ const maker = await loadPyodide({
   createPyodideModule: withNativeModule(createModule, native),
 });
 await maker.loadPackage("pydantic", { messageCallback: () => {} });
-const bytes = makeBundle(maker, { key, coreFiles, nativePath: runtime.native.path });
+for (const name of app) {
+  maker.FS.mkdirTree(dirname(`/home/pyodide/cloudtalk/${name}`));
+  maker.FS.writeFile(`/home/pyodide/cloudtalk/${name}`, readFileSync(join(root, "py/cloudtalk", name)));
+}
+const bytes = makeBundle(maker, { key, nativePath: runtime.native.path });
 const made = performance.now() - started;
 // What `random` would give next had the restore not reseeded it: the state frozen into the snapshot.
 const frozen = maker.runPython("import random; random.random()");

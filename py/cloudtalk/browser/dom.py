@@ -67,17 +67,29 @@ def safe_url(url: str) -> str | None:
     return str(parsed.href) if parsed.protocol in SAFE_SCHEMES else None
 
 
-def _formatter(**parts: str) -> Any:
-    options = js.Object.new()
-    for name, value in parts.items():
-        setattr(options, name, value)
-    return js.Intl.DateTimeFormat.new(js.undefined, options)
+class _Formatter:
+    """An Intl.DateTimeFormat made on first use, then kept.
+
+    Kept: Date.toLocaleString() builds a new formatter on every call (measured: the costliest part
+    of rendering a call). On first use, not at import: this module is imported into the memory
+    snapshot, which is made in a worker and may hold no browser object (runtime/engine.mjs).
+    """
+
+    def __init__(self, **parts: str) -> None:
+        self.parts = parts
+        self._made: Any = None
+
+    def format(self, ms: float) -> str:
+        if self._made is None:
+            options = js.Object.new()
+            for name, value in self.parts.items():
+                setattr(options, name, value)
+            self._made = js.Intl.DateTimeFormat.new(js.undefined, options)
+        return str(self._made.format(ms))
 
 
-# Made once: Date.toLocaleString() builds a new formatter on every call (measured: the costliest
-# part of rendering a call), and the first one initialises the locale data.
-_DATE_TIME = _formatter(year="numeric", month="numeric", day="numeric", hour="numeric", minute="2-digit", second="2-digit")
-_CLOCK = _formatter(hour="numeric", minute="2-digit", second="2-digit")
+_DATE_TIME = _Formatter(year="numeric", month="numeric", day="numeric", hour="numeric", minute="2-digit", second="2-digit")
+_CLOCK = _Formatter(hour="numeric", minute="2-digit", second="2-digit")
 
 
 def local_time(ts: float) -> str:
@@ -90,8 +102,8 @@ def local_clock(ts: float) -> str:
     return str(_CLOCK.format(ts * 1000))
 
 
-_HOUR_MINUTE = _formatter(hour="numeric", minute="2-digit")
-_SHORT_DATE = _formatter(month="short", day="numeric")
+_HOUR_MINUTE = _Formatter(hour="numeric", minute="2-digit")
+_SHORT_DATE = _Formatter(month="short", day="numeric")
 
 
 def utc_offset_minutes() -> int:
