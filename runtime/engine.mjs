@@ -196,7 +196,8 @@ export async function sha256(data) {
 }
 
 /** The key a snapshot is stored under: the exact runtime (its pins, Pyodide's version and lock) and
- *  the app's modules (the archive's bytes). Any change makes a new key, so an old snapshot is never used. */
+ *  the app's modules (the archive's digest, or any text standing for them). Any change makes a new
+ *  key, so an old snapshot is never used. */
 export async function snapshotKey({ runtime, version, lockText, app }) {
   return sha256([FORMAT, runtime, version, await sha256(lockText), await sha256(app)].join("\n"));
 }

@@ -18,7 +18,8 @@ const INDEX = new URL("../vendor/pyodide/", import.meta.url).href;
 const CACHE = "cloudtalk-snapshots";
 const DIGEST = "x-snapshot-sha256";
 // The app's Python modules, one archive (serve_tools/appfiles.py): PyScript unpacks it ([files] in
-// pyscript.toml), and the snapshot key covers its bytes.
+// pyscript.toml). The snapshot key covers its SHA-256, published beside it, so the page fetches the
+// archive once; the worker checks the archive it snapshots against that digest.
 const APP = new URL("../py/app.zip", import.meta.url).href;
 
 const enabled = new URL(import.meta.url).searchParams.get("snapshot") !== "off";
@@ -64,7 +65,7 @@ async function lookUp(info, lockText) {
     return { reason: "this browser keeps no snapshots for this page (no Cache API or Web Crypto: not a secure context?)" };
   }
   try {
-    const [app, runtime, lock] = await Promise.all([fetchApp(), info, lockText]);
+    const [app, runtime, lock] = await Promise.all([fetchAppDigest(), info, lockText]);
     const key = await snapshotKey({ runtime: runtime.fingerprint, version, lockText: lock, app });
     const cache = await caches.open(CACHE);
     const stored = await cache.match(entryURL(key));
@@ -144,10 +145,12 @@ async function startRuntime(options) {
   return pyodide;
 }
 
-async function fetchApp() {
-  const response = await fetch(APP);
-  if (!response.ok) throw new Error(`py/app.zip: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+async function fetchAppDigest() {
+  const response = await fetch(`${APP}.sha256`);
+  if (!response.ok) throw new Error(`py/app.zip.sha256: HTTP ${response.status}`);
+  const digest = (await response.text()).trim();
+  if (!/^[0-9a-f]{64}$/.test(digest)) throw new Error("py/app.zip.sha256 is not a SHA-256");
+  return digest;
 }
 
 async function fromSnapshot(base, createModule, native, { key, bytes, checked }) {
@@ -179,7 +182,7 @@ function saveInWorker({ key, app, lockText, info }) {
     const done = (outcome) => { report.saved = outcome; worker.terminate(); resolve(outcome); };
     worker.onmessage = ({ data }) => done(data.ok ? "saved" : `failed: ${data.reason}`);
     worker.onerror = (event) => { event.preventDefault(); done(`failed: ${event.message || "the worker did not start"}`); };
-    worker.postMessage({ key, app, lockText, info, index: INDEX, cache: CACHE, entry: entryURL(key), digestHeader: DIGEST });
+    worker.postMessage({ key, app: APP, appDigest: app, lockText, info, index: INDEX, cache: CACHE, entry: entryURL(key), digestHeader: DIGEST });
   });
 }
 

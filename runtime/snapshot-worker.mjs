@@ -5,7 +5,7 @@
 import { makeBundle, sha256, withNativeModule } from "./engine.mjs";
 
 self.onmessage = async ({ data }) => {
-  const { key, app, lockText, info, index, cache: cacheName, entry, digestHeader } = data;
+  const { key, app, appDigest, lockText, info, index, cache: cacheName, entry, digestHeader } = data;
   try {
     const [{ loadPyodide }, createModule] = await Promise.all([
       import(index + "pyodide.mjs"),
@@ -17,7 +17,9 @@ self.onmessage = async ({ data }) => {
       stdout: () => {}, stderr: () => {}, createPyodideModule: withNativeModule(createModule, native),
     });
     await pyodide.loadPackage("pydantic", { messageCallback: () => {} });
-    pyodide.unpackArchive(app, "zip", { extractDir: "/home/pyodide" });
+    const archive = new Uint8Array(await (await fetch(app)).arrayBuffer());
+    if (await sha256(archive) !== appDigest) throw new Error("the app changed while its snapshot was being made");
+    pyodide.unpackArchive(archive, "zip", { extractDir: "/home/pyodide" });
     const bundle = makeBundle(pyodide, { key, nativePath: info.native.path });
     const digest = await sha256(bundle);
     const cache = await caches.open(cacheName);

@@ -1,7 +1,9 @@
 """The app's Python modules as one archive, `py/app.zip`, which PyScript unpacks into its file system.
 
-One request instead of one per module: PyScript fetches every [files] entry before the app runs,
-and runtime/pyodide.mjs keys the memory snapshot to the same bytes. The development server builds
+One request instead of one per module: PyScript fetches every [files] entry before the app runs.
+runtime/pyodide.mjs keys the memory snapshot to the archive's SHA-256, published beside it as
+`py/app.zip.sha256` (64 bytes, so the page does not fetch the archive twice); the worker that makes
+a snapshot checks the archive it unpacks against it. The development server builds
 it on request from py/ (so an edit shows on the next load); `serve.py build` writes it. The bytes
 depend only on the sources (sorted names, fixed dates), so an unchanged app keeps its snapshot.
 main.py and boot.py are not in it: the page loads them by their own <script> tags.
@@ -9,11 +11,13 @@ main.py and boot.py are not in it: the page loads them by their own <script> tag
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
 
 ARCHIVE = "py/app.zip"
+DIGEST = "py/app.zip.sha256"
 STAMP = (1980, 1, 1, 0, 0, 0)
 
 
@@ -37,3 +41,7 @@ def app_archive(py: Path) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes(), compresslevel=6)
     return out.getvalue()
+
+
+def app_digest(py: Path) -> bytes:
+    return hashlib.sha256(app_archive(py)).hexdigest().encode()

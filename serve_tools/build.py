@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from . import ROOT, SetupError
-from .appfiles import ARCHIVE, app_archive
+from .appfiles import ARCHIVE, DIGEST, app_archive, app_digest
 from .prepare import prepare
 
 # What a deployed site needs: the app's own files plus vendor/.
@@ -30,6 +30,7 @@ def build(dest: Path) -> None:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     (dest / ARCHIVE).write_bytes(app_archive(ROOT / "py"))  # what PyScript fetches (served live by serve.py)
+    (dest / DIGEST).write_bytes(app_digest(ROOT / "py"))  # what the snapshot key covers
     (dest / ".nojekyll").write_text("")  # GitHub Pages: serve folders that start with _ too
     size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
     print(f"Built a static site in {dest} ({size / 1e6:.1f} MB). Serve it with any static server.", flush=True)

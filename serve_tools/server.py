@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from . import ROOT, SetupError
-from .appfiles import ARCHIVE, app_archive, newest
+from .appfiles import ARCHIVE, DIGEST, app_archive, app_digest, newest
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -58,6 +58,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         root = Path(self.directory)
         if not path.exists() and path == root / ARCHIVE:  # built from py/ on request (serve_tools/appfiles.py)
             return self._send(lambda: app_archive(root / "py"), newest(root / "py"), "application/zip", gzipped=False)
+        if not path.exists() and path == root / DIGEST:
+            return self._send(lambda: app_digest(root / "py"), newest(root / "py"), "text/plain; charset=utf-8", gzipped=False)
         suffix = path.suffix.lower()
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not path.is_file() or not accepts_gzip or suffix in INCOMPRESSIBLE:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from serve_tools.appfiles import app_archive, members  # noqa: E402
+from serve_tools.appfiles import app_archive, app_digest, members  # noqa: E402
 
 PACKAGE = sorted(str(p.relative_to(ROOT / "py")) for p in (ROOT / "py/cloudtalk").rglob("*.py"))
 
@@ -23,6 +23,9 @@ def test_the_archive_holds_the_package_and_the_integrators_handlers_and_is_the_s
         assert sorted(archive.namelist()) == sorted([*PACKAGE, "integrations.py"])
         assert archive.read("cloudtalk/events.py") == (ROOT / "py/cloudtalk/events.py").read_bytes()
     assert app_archive(ROOT / "py") == data, "an unchanged app keeps its snapshot key"
+    import hashlib
+
+    assert app_digest(ROOT / "py") == hashlib.sha256(data).hexdigest().encode(), "the key's digest is the archive's"
     assert [name for name, _ in members(ROOT / "py")] == sorted([*PACKAGE, "integrations.py"])
 
 

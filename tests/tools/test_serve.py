@@ -172,11 +172,15 @@ def test_build_writes_a_static_site(tmp_path):
     assert result.returncode == 0, result.stderr
     for required in ["index.html", "pyscript.toml", "app.css", "py/main.py", "py/boot.py", "py/cloudtalk/events.py",
                      "runtime/pyodide.mjs", "runtime/engine.mjs", "runtime/snapshot-worker.mjs", "vendor/pyodide/runtime.json",
+                     "py/app.zip", "py/app.zip.sha256",
                      "vendor/pyodide/pyodide.asm.wasm", "vendor/pyscript/core.js", "vendor/micropython/micropython.wasm"]:
         assert (out / required).is_file(), required
     assert not list(out.rglob("__pycache__"))
     assert not (out / "vendor/test-wheels").exists()
     assert not (out / "vendor/pyodide-stock").exists(), "the benchmark's floor runtime is never deployed"
+    import hashlib
+
+    assert (out / "py/app.zip.sha256").read_text() == hashlib.sha256((out / "py/app.zip").read_bytes()).hexdigest()
 
 
 def test_build_refuses_to_overwrite_the_project():
@@ -225,3 +229,18 @@ def test_runtime_json_names_the_shipped_native_module_and_the_pins():
     with zipfile.ZipFile(ROOT / "vendor/pyodide-stock" / next(p.file_name for p in pins.WHEEL_PINS if "pydantic_core" in p.file_name)) as stock:
         so = info["native"]["path"].removeprefix("/lib/python3.14/site-packages/")
         assert stock.read(so) == (ROOT / "vendor/pyodide" / info["native"]["file"]).read_bytes(), "the published code, unchanged"
+
+
+def test_the_app_archive_and_its_digest_are_built_on_request_and_revalidate(site):
+    import hashlib
+
+    headers, body = get(site + "/py/app.zip")
+    assert headers["Content-Type"] == "application/zip" and headers.get("Content-Encoding") is None
+    with zipfile.ZipFile(__import__("io").BytesIO(body)) as archive:
+        assert "cloudtalk/events.py" in archive.namelist() and "integrations.py" in archive.namelist()
+    _, digest = get(site + "/py/app.zip.sha256")
+    assert digest.decode() == hashlib.sha256(body).hexdigest()
+    request = urllib.request.Request(site + "/py/app.zip", headers={"If-Modified-Since": headers["Last-Modified"]})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(request)
+    assert not_modified.value.code == 304
