@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -273,6 +274,19 @@ def memory(browser, site: str, events: int) -> dict[str, float]:
     return {"boot_mb": base, "after_mb": after, "past_cap_mb": past_cap, "stored_calls": stored, "events": events}
 
 
+def survive(crashes: list[str], name: str, measure: Callable[[], dict]) -> dict | None:
+    """One page load's figures, or None if Chromium's renderer crashed under it: listed in the results, never hidden."""
+    from playwright.sync_api import Error
+
+    try:
+        return measure()
+    except Error as error:
+        if "crashed" not in str(error):
+            raise
+        crashes.append(f"{name}: {str(error).splitlines()[0]}")
+        return None
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -298,13 +312,16 @@ def main() -> int:
             app_paths: list[str] = []
             app_bytes: list[int] = []
             floor_bytes: list[int] = []
+            crashes: list[str] = []
+            results["renderer_crashes"] = crashes
             for _ in range(args.runs):  # interleaved: one of each per round
                 for name, path in floors.items():
-                    got = boot_times(browser, site + path, ["floor-done"], 1, floor_bytes if name == "pydantic" else None)
-                    for kind in ("cold", "warm"):
+                    got = survive(crashes, name, lambda path=path, name=name: boot_times(
+                        browser, site + path, ["floor-done"], 1, floor_bytes if name == "pydantic" else None))
+                    for kind in ("cold", "warm") if got else ():
                         boots[name][kind] += got["floor-done"][kind]
-                got = boot_times(browser, site + "/", ["phone-in-dom", "app-ready"], 1, app_bytes, app_paths)
-                for kind in ("cold", "warm"):
+                got = survive(crashes, "app", lambda: boot_times(browser, site + "/", ["phone-in-dom", "app-ready"], 1, app_bytes, app_paths))
+                for kind in ("cold", "warm") if got else ():
                     boots["app_phone"][kind] += got["phone-in-dom"][kind]
                     boots["app_ready"][kind] += got["app-ready"][kind]
             results["boot_ms"] = {k: {kind: median(v[kind]) for kind in v} for k, v in boots.items()}
@@ -366,6 +383,8 @@ def write_results(r: dict) -> None:
         f"Stock floors (the runtime as published, for reference): PyScript+Pyodide {b['pyodide']['cold']:.0f}/{b['pyodide']['warm']:.0f} ms, "
         f"+pydantic {b['pydantic']['cold']:.0f}/{b['pydantic']['warm']:.0f} ms.",
         f"The app's warm loads started from: {', '.join(r['app_warm_paths'])}.",
+        f"Renderer crashes during the run (their loads are left out): {len(r['renderer_crashes'])}"
+        + (f" ({'; '.join(r['renderer_crashes'])})" if r["renderer_crashes"] else "") + ".",
         "",
         "| measure | floor | app | ratio | goal | |",
         "|---|---|---|---|---|---|",
