@@ -3,7 +3,8 @@
 //
 // Boot paths (README, "Boot paths"):
 //  - snapshot: a stored snapshot matches the key (runtime pins, Pyodide's version and lock, the
-//    core's source). It is checked (SHA-256), restored, and the models are confirmed to work.
+//    digest of the app's modules). It is checked (SHA-256), restored, and the models are confirmed
+//    to work before the app goes live.
 //  - normal: no snapshot, or it failed in any way (the reason is kept, the bad one deleted). Once the
 //    app is live it calls `cloudtalkRuntime.save()`, and a worker makes a snapshot off the main
 //    thread for the next start: a first visit does nothing more than before.
