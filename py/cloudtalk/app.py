@@ -3,7 +3,7 @@
 It owns no browser object; the clock, storage and views are injected, so the
 whole message path runs under CPython in tests.
 
-    app = PhoneApp(CallLog(MemoryStorage()), Registry(), clock=time.time)
+    app = PhoneApp(CallLog(MemoryCallStore()), Registry(), clock=time.time)
     app.receive('{"event": "ringing", "properties": {"call_uuid": "c1"}}')
 """
 
@@ -19,7 +19,7 @@ from .diagnostics import Diagnostics
 from .events import SAMPLE_UUID, Correction, PhoneEvent, Rejection, excerpt, parse, samples
 from .handlers import Registry
 from .log import CallLog, Change
-from .persist import MemoryStorage
+from .persist import MemoryCallStore
 
 View = Callable[[PhoneEvent, Change], None]
 
@@ -70,8 +70,6 @@ class PhoneApp:
         except Exception as error:  # noqa: BLE001 - a storage failure must not lose the page
             self.diagnostics.add("storage", f"could not save: {type(error).__name__}: {error}", at=now)
             return None
-        if change.pruned:
-            self.diagnostics.add("storage", f"pruned {len(change.pruned)} oldest call(s) to make room", at=now)
         for view in self.views:
             view(result, change)
         if change.changed:
@@ -129,7 +127,7 @@ def warm_up(rounds: int = WARM_UP_ROUNDS) -> Call | None:
     app and store: nothing is kept, shown or dispatched to handlers. Returns the sample call,
     for the views to rehearse rendering it.
     """
-    app = PhoneApp(CallLog(MemoryStorage()), Registry(), clock=lambda: 0.0)
+    app = PhoneApp(CallLog(MemoryCallStore()), Registry(), clock=lambda: 0.0)
     app.views.append(lambda event, _change: event.to_json() and None)
     for _ in range(rounds):
         app.log.clear()

@@ -135,6 +135,7 @@ class Call:
     ended_at: float | None = None
     note: str = ""  # typed by the agent, plain text
     disposition: str = ""  # chosen by the agent from Settings' list
+    noted_at: float | None = None  # when the note or disposition was last saved; None: never, or unknown (older records)
 
     @property
     def started_at(self) -> float:
@@ -238,15 +239,40 @@ NOTE_CHARS = 2000
 DISPOSITION_CHARS = 40
 
 
-def annotate(call: Call, note: str | None = None, disposition: str | None = None) -> Call:
-    """The call with the agent's note and disposition (each capped; None leaves it as it is)."""
-    changes = {}
+def annotate(call: Call, note: str | None = None, disposition: str | None = None, *, at: float | None = None) -> Call:
+    """The call with the agent's note and disposition (each capped; None leaves it as it is), saved `at`."""
+    changes: dict[str, object] = {}
     if note is not None:
         changes["note"] = note[:NOTE_CHARS]
     if disposition is not None:
         changes["disposition"] = disposition.strip()[:DISPOSITION_CHARS]
     updated = replace(call, **changes)
-    return call if updated == call else updated
+    if updated == call:
+        return call
+    return replace(updated, noted_at=at) if at is not None else updated
+
+
+def knows_more(a: Call, b: Call) -> bool:
+    """Whether `a` has seen more of the call than `b`: more events, or the same number and ended where `b` is not."""
+    return (len(a.steps), not a.is_live) > (len(b.steps), not b.is_live)
+
+
+def merged(local: Call, incoming: Call) -> Call:
+    """One call from two copies of it (a restore, another tab): the copy that knows more of the call
+    gives the call's data, and the newer note wins. A note whose age is unknown (written by an older
+    version) never replaces one the agent has; it only fills in where there is none."""
+    base = incoming if knows_more(incoming, local) else local
+    notes = incoming if _note_wins(incoming, local) else local
+    result = replace(base, note=notes.note, disposition=notes.disposition, noted_at=notes.noted_at)
+    return local if result == local else result
+
+
+def _note_wins(incoming: Call, local: Call) -> bool:
+    if not (incoming.note or incoming.disposition) and incoming.noted_at is None:
+        return False  # nothing written on the incoming copy
+    if not (local.note or local.disposition):
+        return local.noted_at is None or (incoming.noted_at is not None and incoming.noted_at > local.noted_at)
+    return incoming.noted_at is not None and (local.noted_at is None or incoming.noted_at > local.noted_at)
 
 
 def mark_stale(call: Call, now: float, after_seconds: float) -> Call:

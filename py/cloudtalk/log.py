@@ -1,28 +1,27 @@
-"""The call log: every call by uuid, newest first, capped, persisted one call at a time.
+"""The call log: every call by uuid, in start order, written through to a call store one call at a time.
 
-    log = CallLog(MemoryStorage())
+Nothing leaves the log but by `clear()`: no cap, and a store that refuses space loses nothing here
+(the browser's store keeps what it could not write and says so).
+
+    log = CallLog(MemoryCallStore())
     change = log.apply(ringing_event, at=clock())
     assert log.active() is change.call
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import io
-import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import persist
-from .callers import CallerIndex
-from .calls import Call, annotate, mark_stale, step
+from .callers import CallerIndex, caller_key
+from .calls import Call, annotate, mark_stale, merged, step
 from .events import PhoneEvent
-from .persist import Storage, StorageFullError
-
-DEFAULT_CAP = 5000
+from .persist import CallStore
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,6 @@ class Change:
 
     call: Call
     previous: Call | None
-    pruned: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -41,33 +39,33 @@ class Change:
 @dataclass
 class LoadReport:
     loaded: int = 0
-    migrated: int = 0
-    set_aside: list[str] = field(default_factory=list)  # keys of unreadable records, now under backup
-    pruned: int = 0
+    unreadable: list[str] = field(default_factory=list)  # ids of stored records that could not be read (kept as they are)
 
     @property
     def notice(self) -> str | None:
-        parts = []
-        if self.set_aside:
-            parts.append(f"{len(self.set_aside)} unreadable stored call(s) were set aside under '{persist.BACKUP_PREFIX}'")
-        if self.pruned:
-            parts.append(f"{self.pruned} oldest call(s) pruned to keep the history within its cap")
-        return "; ".join(parts) or None
+        if not self.unreadable:
+            return None
+        return f"{len(self.unreadable)} stored call(s) could not be read; they are kept in the browser as they are"
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What a restore (or another tab's copies) did: calls new here, calls that changed, calls already as known."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
 
 class CallLog:
     """Calls keyed by uuid. Insertion order is start order, so newest-first is reversed()."""
 
-    def __init__(self, storage: Storage, *, cap: int = DEFAULT_CAP) -> None:
-        if cap < 1:
-            raise ValueError("cap must be at least 1")
-        self.storage = storage
-        self.cap = cap
+    def __init__(self, store: CallStore) -> None:
+        self.store = store
         self._calls: dict[str, Call] = {}
         self._live: set[str] = set()
         self.callers = CallerIndex()
         self.touched: set[str] = set()  # caller keys whose calls changed since take_touched()
-        self.pruned_total = 0
 
     # ------------------------------------------------------------ reading
 
@@ -82,6 +80,9 @@ class CallLog:
 
     def newest_first(self) -> Iterator[Call]:
         return reversed(self._calls.values())
+
+    def oldest_first(self) -> Iterator[Call]:
+        return iter(self._calls.values())
 
     def active(self) -> Call | None:
         """The newest call still in progress."""
@@ -100,19 +101,20 @@ class CallLog:
     def apply(self, event: PhoneEvent, at: float) -> Change:
         previous = self._calls.get(event.call_uuid)
         call = step(previous, event, at)
-        if call is previous:
-            return Change(call, previous)
-        return Change(call, previous, self._put(call))
+        if call is not previous:
+            self._put(call)
+        return Change(call, previous)
 
-    def annotate(self, uuid: str, note: str | None = None, disposition: str | None = None) -> Change | None:
+    def annotate(self, uuid: str, note: str | None = None, disposition: str | None = None, *, at: float) -> Change | None:
         """Save the agent's note and disposition on a call; None if the call is gone."""
         previous = self._calls.get(uuid)
         if previous is None:
             return None
-        call = annotate(previous, note, disposition)
-        if call is previous:
-            return Change(call, previous)
-        return Change(call, previous, self._put(call))
+        call = annotate(previous, note, disposition, at=at)
+        if call is not previous:
+            self._remember(call)
+            self.store.put_note(persist.note_entry(call))
+        return Change(call, previous)
 
     def take_touched(self) -> set[str]:
         """The caller keys whose calls changed since the last call of this, to refresh what derives from them."""
@@ -131,33 +133,51 @@ class CallLog:
         return marked
 
     def clear(self) -> None:
-        """Remove every stored call, including ones another tab wrote."""
-        for key, _ in list(self.storage.items(persist.call_prefix())):
-            self.storage.delete(key)
+        """Remove every stored call, including ones another tab wrote: the one way calls leave."""
+        self.store.clear()
         self.touched.update(self.callers.keys())
         self._calls.clear()
         self._live.clear()
         self.callers.clear()
 
-    def absorb(self, key: str, text: str | None) -> tuple[str, Call | None] | None:
-        """Take another tab's write (a storage event) into memory without writing back.
+    def restore(self, calls: Iterable[Call]) -> Merged:
+        """Merge calls from a backup (or an older version's store) by uuid, writing what changed.
 
-        Returns (uuid, call or None when deleted), or None when the key is not a call
-        of this schema or the record is unreadable (the writer's copy stays as it is).
-        """
-        prefix = persist.call_prefix()
-        if not key.startswith(prefix):
-            return None
-        uuid = key[len(prefix) :]
-        if text is None:
+        Where both hold a call, the copy that knows more of it wins and the newer note wins
+        (calls.merged); a call already as known is not written again. Calls that started at the
+        same moment keep the order given (give them oldest first)."""
+        added = updated = unchanged = 0
+        fresh: dict[str, Call] = {}
+        for incoming in calls:
+            local = self._calls.get(incoming.uuid) or fresh.get(incoming.uuid)
+            call = incoming if local is None else merged(local, incoming)
+            if call is local:
+                unchanged += 1
+                continue
+            if incoming.uuid in self._calls:
+                updated += 1
+                self._remember(call)
+            else:
+                added += local is None
+                updated += local is not None
+                fresh[call.uuid] = call
+            self.store.put_call(self._entry(call))
+            if persist.has_note(call):
+                self.store.put_note(persist.note_entry(call))
+        self._insert(sorted(fresh.values(), key=lambda c: c.started_at))
+        return Merged(added, updated, unchanged)
+
+    def absorb(self, uuid: str, call: Call | None) -> None:
+        """Take another tab's write into memory without writing back (None: the call is gone)."""
+        if call is None:
             self._forget(uuid)
-            return uuid, None
-        try:
-            call = persist.decode(text)
-        except (ValueError, KeyError, TypeError, IndexError):
-            return None
-        self._remember(call)
-        return call.uuid, call
+        elif uuid in self._calls:
+            self._remember(call)
+        else:
+            self._insert([call])
+
+    def _entry(self, call: Call) -> persist.CallEntry:
+        return persist.call_entry(call, caller_key(call))
 
     def _remember(self, call: Call) -> None:
         """Hold a new or changed call in memory, with every index kept from it."""
@@ -168,6 +188,16 @@ class CallLog:
             self._live.discard(call.uuid)
         self.touched.update(key for key in self.callers.put(call) if key is not None)
 
+    def _insert(self, calls: list[Call]) -> None:
+        """Hold calls (in start order) that may have started before the newest: the order is made again once."""
+        if not calls:
+            return
+        newest = next(reversed(self._calls.values()), None)
+        for call in calls:
+            self._remember(call)
+        if newest is not None and calls[0].started_at < newest.started_at:
+            self._calls = dict(sorted(self._calls.items(), key=lambda item: item[1].started_at))
+
     def _forget(self, uuid: str) -> None:
         self._calls.pop(uuid, None)
         self._live.discard(uuid)
@@ -175,72 +205,62 @@ class CallLog:
         if key is not None:
             self.touched.add(key)
 
-    def _put(self, call: Call) -> tuple[str, ...]:
-        self._remember(call)
-        pruned = self._prune(len(self._calls) - self.cap)
-        pruned += self._save(call)
-        return pruned
-
-    def _save(self, call: Call) -> tuple[str, ...]:
-        """Write one record; on a full store, drop the oldest calls until it fits."""
-        text = persist.encode(call)
-        pruned: tuple[str, ...] = ()
-        while True:
-            try:
-                self.storage.set(persist.call_key(call.uuid), text)
-                return pruned
-            except StorageFullError:
-                if len(self._calls) <= 1:
-                    raise
-                pruned += self._prune(max(1, len(self._calls) // 10), keep=call.uuid)
-
-    def _prune(self, count: int, keep: str | None = None) -> tuple[str, ...]:
-        if count <= 0:
-            return ()
-        victims = list(itertools.islice((u for u in self._calls if u != keep), count))
-        for uuid in victims:
-            self._forget(uuid)
-            self.storage.delete(persist.call_key(uuid))
-        self.pruned_total += len(victims)
-        return tuple(victims)
+    def _put(self, call: Call) -> None:
+        if call.uuid in self._calls:
+            self._remember(call)
+        else:
+            self._insert([call])  # a clock set back can start a new call before the newest: the order holds
+        self.store.put_call(self._entry(call))
 
     # ------------------------------------------------------------ loading
 
-    def load(self) -> LoadReport:
-        """Read every stored call, migrating older schemas and setting aside unreadable records."""
-        report = LoadReport()
-        found: list[Call] = []
-        for version in range(1, persist.SCHEMA_VERSION + 1):
-            for key, text in list(self.storage.items(persist.call_prefix(version))):
-                try:
-                    record = json.loads(text)
-                    if version != persist.SCHEMA_VERSION:
-                        record = persist.migrate(record, version)
-                    call = persist.from_record(record)
-                except (ValueError, KeyError, TypeError, IndexError):
-                    self._set_aside(key, text, report)
-                    continue
-                if version != persist.SCHEMA_VERSION:
-                    self.storage.delete(key)
-                    self.storage.set(persist.call_key(call.uuid), persist.encode(call))
-                    report.migrated += 1
-                found.append(call)
-        found.sort(key=lambda c: c.started_at)
+    def load(self, call_texts: Iterable[str], note_texts: Iterable[str] = ()) -> LoadReport:
+        """Hold the stored calls (each call's text, each note's text): what was in memory goes.
+        A record that cannot be read is reported and left in the store as it is."""
         self._calls = {}
         self._live = set()
         self.callers.clear()
-        for call in found:
-            self._remember(call)
-        report.loaded = len(self._calls)
-        report.pruned = len(self._prune(len(self._calls) - self.cap))
+        return self.add_stored(call_texts, note_texts)
+
+    def add_stored(self, call_texts: Iterable[str], note_texts: Iterable[str] = ()) -> LoadReport:
+        """Hold more stored calls (older ones, read later): a call already held is newer here and stays."""
+        report = LoadReport()
+        notes: dict[str, persist.Note] = {}
+        for text in note_texts:
+            try:
+                uuid, note = persist.decode_note(text)
+            except (ValueError, KeyError, TypeError):
+                report.unreadable.append(_id_of(text))
+                continue
+            notes[uuid] = note
+        found: list[Call] = []
+        for text in call_texts:
+            try:
+                record = json.loads(text)
+                if not isinstance(record, dict):
+                    raise ValueError("a record is a JSON object")
+                note = notes.get(str(record.get("uuid")))
+                call = persist.decode(text, note)
+            except (ValueError, KeyError, TypeError, IndexError):
+                report.unreadable.append(_id_of(text))
+                continue
+            if call.uuid not in self._calls:
+                found.append(call)
+        found.sort(key=lambda c: c.started_at)
+        self._insert(found)
+        report.loaded = len(found)
         return report
 
-    def _set_aside(self, key: str, text: str, report: LoadReport) -> None:
-        backup = persist.BACKUP_PREFIX + key
-        with contextlib.suppress(StorageFullError):  # better to lose the unreadable copy than to block the app
-            self.storage.set(backup, text)
-        self.storage.delete(key)
-        report.set_aside.append(key)
+
+def _id_of(text: str) -> str:
+    """What names an unreadable record in a report: its uuid if one can be read, else its first characters."""
+    try:
+        record = json.loads(text)
+        if isinstance(record, dict) and isinstance(record.get("uuid"), str):
+            return record["uuid"]
+    except ValueError:
+        pass
+    return text[:40]
 
 
 # ---------------------------------------------------------------- exports
@@ -301,20 +321,44 @@ def call_row(call: Call) -> dict[str, object]:
     }
 
 
-def export_csv(calls: list[Call]) -> str:
+EXPORT_CHUNK = 500  # calls per part: each part is a short piece of work, and the page can draw between parts
+
+
+def export_csv_parts(calls: Iterable[Call], chunk: int = EXPORT_CHUNK) -> Iterator[str]:
+    """The CSV export in parts of `chunk` calls (the header first)."""
     out = io.StringIO()
     writer = csv.writer(out)  # RFC 4180 line ends, \r\n
     writer.writerow(CSV_COLUMNS)
-    for call in calls:
+    for n, call in enumerate(calls, 1):
         row = call_row(call)
         writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
-    return out.getvalue()
+        if n % chunk == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
-def export_json(calls: list[Call], exported_at: float) -> str:
-    document = {
-        "schema": persist.SCHEMA_VERSION,
-        "exported_at": iso_utc(exported_at),
-        "calls": [{**persist.to_record(c), "summary": call_row(c)} for c in calls],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+def export_json_parts(calls: Iterable[Call], exported_at: float, chunk: int = EXPORT_CHUNK) -> Iterator[str]:
+    """The JSON export (one call a line) in parts of `chunk` calls. `cloudtalk.backup` reads it back."""
+    head = {"format": EXPORT_FORMAT, "schema": persist.SCHEMA_VERSION, "exported_at": iso_utc(exported_at)}
+    yield json.dumps(head)[:-1] + ', "calls": ['
+    part: list[str] = []
+    for n, call in enumerate(calls):
+        line = json.dumps({**persist.to_record(call), "summary": call_row(call)}, ensure_ascii=False)
+        part.append(("\n" if n == 0 else ",\n") + line)
+        if len(part) == chunk:
+            yield "".join(part)
+            part = []
+    yield "".join(part) + "\n]}\n"
+
+
+EXPORT_FORMAT = "cloudtalk-calls"
+
+
+def export_csv(calls: Iterable[Call]) -> str:
+    return "".join(export_csv_parts(calls))
+
+
+def export_json(calls: Iterable[Call], exported_at: float) -> str:
+    return "".join(export_json_parts(calls, exported_at))

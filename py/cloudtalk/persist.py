@@ -1,36 +1,37 @@
-"""The stored form of a call (a versioned JSON schema) and the storage interface.
+"""The stored form of a call (a versioned JSON schema), the ports the log writes through, migrations.
 
-Each call is one record under its own key, so saving an event writes one small
-value no matter how long the history is.
+Calls live in the browser's IndexedDB (cloudtalk.browser.calls_db), one record per call with the
+fields its indexes need, and the agent's note in a record of its own, so that a phone event never
+writes over a note and a note never writes over the call. Older versions kept each call in
+localStorage under a versioned key; `legacy_calls` reads those for the one-time move.
 
-    storage = MemoryStorage()
-    storage.set(call_key("c1"), encode(call))
-    assert decode(storage.get(call_key("c1"))) == call
+    store = MemoryCallStore()
+    log = CallLog(store)                       # the log puts entries; the store keeps them
+    assert decode(store.calls["c1"]["text"]) == log.get("c1")
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .calls import DISPOSITION_CHARS, NOTE_CHARS, Call, Direction, State, Step
 from .events import Contact
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 NAMESPACE = "cloudtalk"
+LEGACY_VERSIONS = (1, 2)  # the schemas that were kept in localStorage
 
 
-def call_prefix(version: int | None = None) -> str:
-    # The version is part of the key, so records of two schemas never mix.
-    return f"{NAMESPACE}:v{version or SCHEMA_VERSION}:call:"
+def call_prefix(version: int) -> str:
+    """The localStorage key prefix of a legacy schema's call records."""
+    return f"{NAMESPACE}:v{version}:call:"
 
 
-def call_key(uuid: str, version: int | None = None) -> str:
+def call_key(uuid: str, version: int) -> str:
     return call_prefix(version) + uuid
-
-
-BACKUP_PREFIX = f"{NAMESPACE}:backup:"
 
 
 class StorageFullError(Exception):
@@ -38,7 +39,7 @@ class StorageFullError(Exception):
 
 
 class Storage(Protocol):
-    """What the call log needs from a key-value store; the browser injects localStorage."""
+    """A small synchronous key-value store (the browser injects localStorage): settings, call-back marks."""
 
     def get(self, key: str) -> str | None: ...
     def set(self, key: str, value: str) -> None: ...  # raises StorageFullError
@@ -72,8 +73,93 @@ class MemoryStorage:
         return [(k, v) for k, v in self.data.items() if k.startswith(prefix)]
 
 
+# ---------------------------------------------------------------- the call store port
+
+CallEntry = dict[str, Any]  # {"uuid", "started", "caller", "outcome", "text"}: what the store's indexes read
+NoteEntry = dict[str, Any]  # {"uuid", "text"}: the agent's note, disposition and when they were saved
+
+
+class CallStore(Protocol):
+    """Where the log puts calls and notes. Synchronous to the core: the browser's store queues each
+    write in a transaction at once (durable by the end of the task) and does the waiting itself."""
+
+    def put_call(self, entry: CallEntry) -> None: ...
+    def put_note(self, entry: NoteEntry) -> None: ...
+    def clear(self) -> None: ...
+
+
+@dataclass
+class MemoryCallStore:
+    """A CallStore in two dicts, for tests and for the warm-up's throwaway log."""
+
+    calls: dict[str, CallEntry] = field(default_factory=dict)
+    notes: dict[str, NoteEntry] = field(default_factory=dict)
+    writes: int = 0
+
+    def put_call(self, entry: CallEntry) -> None:
+        self.calls[entry["uuid"]] = entry
+        self.writes += 1
+
+    def put_note(self, entry: NoteEntry) -> None:
+        self.notes[entry["uuid"]] = entry
+        self.writes += 1
+
+    def clear(self) -> None:
+        self.calls.clear()
+        self.notes.clear()
+
+    def texts(self) -> tuple[list[str], list[str]]:
+        """What a store hands the log to load: the calls' texts and the notes' texts."""
+        return [e["text"] for e in self.calls.values()], [e["text"] for e in self.notes.values()]
+
+
+def call_entry(call: Call, caller: str | None) -> CallEntry:
+    """The store's record of a call (no note): its text, and the fields the indexes read."""
+    outcome = call.outcome
+    return {
+        "uuid": call.uuid,
+        "started": call.started_at,
+        "caller": caller or "",
+        "outcome": outcome.value if outcome else "",
+        "text": encode_call(call),
+    }
+
+
+def note_entry(call: Call) -> NoteEntry:
+    return {
+        "uuid": call.uuid,
+        "text": json.dumps(
+            {"uuid": call.uuid, "note": call.note, "disposition": call.disposition, "noted_at": call.noted_at},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ),
+    }
+
+
+def has_note(call: Call) -> bool:
+    return bool(call.note or call.disposition or call.noted_at is not None)
+
+
+@dataclass(frozen=True)
+class Note:
+    note: str
+    disposition: str
+    noted_at: float | None
+
+
+def decode_note(text: str) -> tuple[str, Note]:
+    """(uuid, note) from a note entry's text; raises ValueError/KeyError/TypeError if malformed."""
+    record = json.loads(text)
+    if not isinstance(record, dict):
+        raise ValueError("a note record is a JSON object")
+    at = record.get("noted_at")
+    return str(record["uuid"]), Note(
+        _text(record["note"], NOTE_CHARS), _text(record["disposition"], DISPOSITION_CHARS), None if at is None else float(at)
+    )
+
+
 def to_record(call: Call) -> dict[str, Any]:
-    """The schema-2 record of a call: plain JSON types, stable field names."""
+    """The current schema's record of a call: plain JSON types, stable field names."""
     return {
         "uuid": call.uuid,
         "state": call.state.value,
@@ -87,6 +173,7 @@ def to_record(call: Call) -> dict[str, Any]:
         "ended_at": call.ended_at,
         "note": call.note,
         "disposition": call.disposition,
+        "noted_at": call.noted_at,
     }
 
 
@@ -95,7 +182,7 @@ _DIRECTIONS = {d.value: d for d in Direction}
 
 
 def from_record(record: dict[str, Any]) -> Call:
-    """The call a schema-2 record describes; raises ValueError/KeyError/TypeError if malformed."""
+    """The call a current-schema record describes; raises ValueError/KeyError/TypeError if malformed."""
     steps = tuple(Step(str(event), float(at)) for event, at in record["steps"])
     if not steps:
         raise ValueError("a call has at least one step")
@@ -118,6 +205,7 @@ def from_record(record: dict[str, Any]) -> Call:
         ended_at=number("ended_at"),
         note=_text(record["note"], NOTE_CHARS),
         disposition=_text(record["disposition"], DISPOSITION_CHARS),
+        noted_at=number("noted_at"),
     )
 
 
@@ -131,10 +219,23 @@ def encode(call: Call) -> str:
     return json.dumps(to_record(call), separators=(",", ":"), ensure_ascii=False)
 
 
-def decode(text: str) -> Call:
+def encode_call(call: Call) -> str:
+    """The record without the agent's note: what a phone event writes (the note has a record of its own)."""
+    record = to_record(call)
+    del record["note"], record["disposition"], record["noted_at"]
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(text: str, note: Note | None = None) -> Call:
+    """A call from its stored text (with or without note fields), with its note record if it has one."""
     record = json.loads(text)
     if not isinstance(record, dict):
         raise ValueError("a record is a JSON object")
+    if note is not None:
+        record = {**record, "note": note.note, "disposition": note.disposition, "noted_at": note.noted_at}
+    else:
+        record.setdefault("note", "")
+        record.setdefault("disposition", "")
     return from_record(record)
 
 
@@ -143,12 +244,45 @@ def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "note": "", "disposition": ""}
 
 
-# MIGRATIONS[n] turns a schema-n record into a schema-(n+1) record; the log moves records to the
-# current schema's keys as it loads them.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(record: dict[str, Any]) -> dict[str, Any]:
+    """Schema 3 says when the note was saved; for older records that is unknown."""
+    return {**record, "noted_at": None}
+
+
+# MIGRATIONS[n] turns a schema-n record into a schema-(n+1) record.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(record: dict[str, Any], from_version: int) -> dict[str, Any]:
     for version in range(from_version, SCHEMA_VERSION):
         record = MIGRATIONS[version](record)
     return record
+
+
+@dataclass
+class Legacy:
+    """What the localStorage of an older version holds: its calls, the keys they came from, the unreadable keys."""
+
+    calls: list[Call] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+
+def legacy_calls(storage: Storage) -> Legacy:
+    """Every call an older version kept in localStorage, migrated to the current schema. Nothing is
+    deleted here: the browser removes the keys only once the new store holds every call."""
+    found = Legacy()
+    for version in LEGACY_VERSIONS:
+        for key, text in list(storage.items(call_prefix(version))):
+            try:
+                record = json.loads(text)
+                if not isinstance(record, dict):
+                    raise ValueError("a record is a JSON object")
+                found.calls.append(from_record(migrate(record, version)))
+                found.keys.append(key)
+            except (ValueError, KeyError, TypeError, IndexError):
+                found.unreadable.append(key)
+    return found
+
+
+BACKUP_PREFIX = f"{NAMESPACE}:backup:"

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from cloudtalk.callers import DONE_PREFIX, NEEDS_CALL_BACK, CallBacks, CallerIndex, caller_key, normalized_number
 from cloudtalk.calls import Call, step
 from cloudtalk.log import CallLog
-from cloudtalk.persist import MemoryStorage
+from cloudtalk.persist import MemoryCallStore, MemoryStorage
 
 from .messages import event
 
@@ -149,7 +149,7 @@ def test_a_call_back_has_no_number_to_dial_when_none_is_known():
 
 def test_the_call_back_list_follows_the_log_and_keeps_done_marks_in_storage():
     storage = MemoryStorage()
-    log = CallLog(storage)
+    log = CallLog(MemoryCallStore())
     callbacks = CallBacks(log.callers, storage)
     for uuid, number, at in [("a", "+1 555 0100", 1), ("b", "+1 555 0199", 2)]:
         log.apply(event("ringing", uuid, external_number=number), at=at)
@@ -171,7 +171,7 @@ def test_the_call_back_list_follows_the_log_and_keeps_done_marks_in_storage():
 
 def test_another_tabs_done_mark_is_taken_in_and_clearing_forgets_every_mark():
     storage = MemoryStorage()
-    log = CallLog(storage)
+    log = CallLog(MemoryCallStore())
     callbacks = CallBacks(log.callers, storage)
     log.apply(event("ringing", "a"), at=1)
     log.apply(event("ended", "a"), at=2)
@@ -200,22 +200,24 @@ def test_a_full_store_keeps_the_mark_for_this_page():
 
 
 def test_the_log_tells_which_callers_changed_through_every_path():
-    storage = MemoryStorage()
-    log = CallLog(storage, cap=2)
+    store = MemoryCallStore()
+    log = CallLog(store)
     log.apply(event("ringing", "a", external_number="+1 555 0100"), at=1)
     assert log.take_touched() == {"number:+15550100"}
     log.apply(event("ringing", "b", external_number="+1 555 0199"), at=2)
-    log.apply(event("ringing", "c", external_number="+1 555 0111"), at=3)  # prunes a
-    assert log.take_touched() == {"number:+15550100", "number:+15550199", "number:+15550111"}
-    other = CallLog(storage)
-    other.load()
-    assert other.take_touched() == {"number:+15550199", "number:+15550111"}
-    from cloudtalk import persist
-
-    other.absorb(persist.call_key("b"), None)
-    assert other.take_touched() == {"number:+15550199"}
-    log.clear()
+    log.apply(event("ringing", "c", external_number="+1 555 0111"), at=3)
     assert log.take_touched() == {"number:+15550199", "number:+15550111"}
+    other = CallLog(MemoryCallStore())
+    other.load(*store.texts())
+    assert other.take_touched() == {"number:+15550100", "number:+15550199", "number:+15550111"}
+    other.absorb("b", None)
+    assert other.take_touched() == {"number:+15550199"}
+    other.restore([log.get("a")])
+    assert other.take_touched() == set(), "a copy already as known touches nobody"
+    log.annotate("a", note="n", at=4)
+    assert log.take_touched() == {"number:+15550100"}
+    log.clear()
+    assert log.take_touched() == {"number:+15550100", "number:+15550199", "number:+15550111"}
 
 
 def test_history_counts_from_the_very_first_call_and_works_for_calls_not_yet_indexed():
@@ -296,7 +298,7 @@ def test_the_index_agrees_with_a_plain_scan_after_any_sequence_of_changes(change
 
 def test_refreshing_call_backs_says_whether_the_list_changed():
     storage = MemoryStorage()
-    log = CallLog(storage)
+    log = CallLog(MemoryCallStore())
     callbacks = CallBacks(log.callers, storage)
     log.apply(event("ringing", "m"), at=1)
     assert callbacks.refresh(log.take_touched()) is False  # still ringing: nobody to call back yet

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -60,6 +61,62 @@ def test_the_memory_store_counts_its_quota_in_characters_of_keys_and_values():
     assert storage.items("") == [("gh", "ij"), ("k", "12345")]
 
 
-def test_keys_carry_the_schema_version():
-    assert persist.call_key("c1") == f"cloudtalk:v{persist.SCHEMA_VERSION}:call:c1"
+def test_legacy_keys_carry_the_schema_version():
+    assert persist.call_key("c1", 2) == "cloudtalk:v2:call:c1"
     assert persist.call_prefix(7) == "cloudtalk:v7:call:"
+
+
+def test_a_call_entry_carries_what_the_indexes_read_and_the_call_without_its_note():
+    call = answered_call()
+    entry = persist.call_entry(call, "contact:9")
+    assert {k: v for k, v in entry.items() if k != "text"} == {"uuid": "r1", "started": 10.0, "caller": "contact:9", "outcome": "Answered"}
+    assert set(json.loads(entry["text"])) == {"uuid", "state", "direction", "external_number", "internal_number", "contact", "steps",
+                                              "answered_at", "hangup_at", "ended_at"}
+    assert decode(entry["text"]) == call, "no note fields: an empty note"
+
+
+def test_a_note_entry_round_trips_and_is_applied_when_decoding_its_call():
+    call = replace(answered_call(), note="Zoë asked for a quote", disposition="Interested", noted_at=80.5)
+    entry = persist.note_entry(call)
+    uuid, note = persist.decode_note(entry["text"])
+    assert (entry["uuid"], uuid) == ("r1", "r1")
+    assert note == persist.Note("Zoë asked for a quote", "Interested", 80.5)
+    assert decode(persist.call_entry(call, None)["text"], note) == call
+    assert persist.has_note(call) and not persist.has_note(answered_call())
+    assert persist.has_note(replace(answered_call(), noted_at=1.0)), "a cleared note is still the agent's word"
+
+
+@pytest.mark.parametrize("text", ["[]", '{"uuid": "a"}', '{"uuid": "a", "note": 5, "disposition": ""}'])
+def test_an_unreadable_note_entry_raises(text):
+    with pytest.raises((ValueError, KeyError, TypeError)):
+        persist.decode_note(text)
+
+
+V1 = {
+    "uuid": "old", "state": "ended", "direction": "inbound", "external_number": "+1 555 0100", "internal_number": None,
+    "contact": {"id": 3, "name": "Old", "company": None, "contact_emails": [], "contact_numbers": [], "external_urls": [], "tags": []},
+    "steps": [["ringing", 10.0], ["ended", 20.0]], "answered_at": None, "hangup_at": None, "ended_at": 20.0,
+}  # fmt: skip
+
+
+def test_an_older_versions_local_storage_is_read_migrated_and_left_in_place():
+    storage = MemoryStorage()
+    storage.set(persist.call_key("old", 1), json.dumps(V1))
+    storage.set(persist.call_key("two", 2), json.dumps({**V1, "uuid": "two", "note": "n", "disposition": "Follow up"}))
+    storage.set(persist.call_key("bad", 2), "{broken")
+    storage.set(persist.call_key("list", 1), "[1]")
+    storage.set("cloudtalk:settings", "{}")
+    legacy = persist.legacy_calls(storage)
+    assert [c.uuid for c in legacy.calls] == ["old", "two"]
+    assert legacy.keys == ["cloudtalk:v1:call:old", "cloudtalk:v2:call:two"]
+    assert sorted(legacy.unreadable) == ["cloudtalk:v1:call:list", "cloudtalk:v2:call:bad"]
+    old, two = legacy.calls
+    assert (old.note, old.disposition, old.noted_at, old.contact.name) == ("", "", None, "Old")
+    assert (two.note, two.disposition, two.noted_at) == ("n", "Follow up", None)
+    assert len(storage.data) == 5, "nothing is deleted by reading"
+
+
+def test_migrations_run_in_order_from_any_older_schema():
+    assert persist.migrate(dict(V1), 1) == {**V1, "note": "", "disposition": "", "noted_at": None}
+    assert persist.migrate({**V1, "note": "x", "disposition": ""}, 2)["note"] == "x"
+    assert persist.migrate({"a": 1}, persist.SCHEMA_VERSION) == {"a": 1}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cloudtalk.log import CallLog
-from cloudtalk.persist import MemoryStorage
+from cloudtalk.persist import MemoryCallStore
 from cloudtalk.reactions import (
     Announce,
     DockState,
@@ -26,7 +26,7 @@ class Desk:
     """A log and the little the reactions need to know about the page."""
 
     def __init__(self, **settings) -> None:
-        self.log = CallLog(MemoryStorage())
+        self.log = CallLog(MemoryCallStore())
         self.settings = Settings(**settings)
         self.shown: str | None = None
         self.ringing: str | None = None

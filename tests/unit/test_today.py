@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cloudtalk.calls import Outcome, step
 from cloudtalk.log import CallLog
-from cloudtalk.persist import MemoryStorage
+from cloudtalk.persist import MemoryCallStore
 from cloudtalk.today import Bar, chart, describe, local_day_start, today
 
 from .messages import event
@@ -20,7 +20,7 @@ def test_the_day_starts_at_local_midnight():
 
 
 def log_with(calls: list[tuple[str, list[str], float]]) -> CallLog:
-    log = CallLog(MemoryStorage())
+    log = CallLog(MemoryCallStore())
     for uuid, names, at in calls:
         for i, name in enumerate(names):
             log.apply(event(name, uuid), at=at + 60 * i)
