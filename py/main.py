@@ -15,14 +15,17 @@ from typing import Any
 import integrations  # noqa: F401 - registers the integrator's @on handlers
 import js
 
+from cloudtalk import persist
 from cloudtalk.app import WARM_UP_ROUNDS, PhoneApp, warm_up
 from cloudtalk.browser.alerts import Alerts
+from cloudtalk.browser.archive import Archive, Progress, ask_to_persist, storage_state
 from cloudtalk.browser.callbacks import CallBacksView
+from cloudtalk.browser.calls_db import CHANNEL, CallsDB
 from cloudtalk.browser.contact import ContactCard
-from cloudtalk.browser.dom import by_id, keep, listen
+from cloudtalk.browser.dom import by_id, keep, listen, spawn
 from cloudtalk.browser.history import CallerHistory
 from cloudtalk.browser.notes import NotesPanel
-from cloudtalk.browser.panels import DiagnosticsPanel, SettingsPanel, download, stamp
+from cloudtalk.browser.panels import DiagnosticsPanel, SettingsPanel, download, download_blob, stamp
 from cloudtalk.browser.phone import PhoneDock, wait_for_boot
 from cloudtalk.browser.router import Router
 from cloudtalk.browser.runtime import report_start, save_snapshot_later
@@ -32,9 +35,12 @@ from cloudtalk.browser.summary import TodayPanel
 from cloudtalk.browser.timeline import Timeline
 from cloudtalk.browser.workspace import Views, Workspace
 from cloudtalk.callers import CallBacks
+from cloudtalk.diagnostics import Diagnostics
 from cloudtalk.events import PhoneEvent
 from cloudtalk.handlers import registry
-from cloudtalk.log import CallLog, Change, export_csv, export_json
+from cloudtalk.log import CallLog, Change, Merged, export_csv, export_json
+from cloudtalk.persist import CallStore, MemoryCallStore
+from cloudtalk.present import storage_line
 from cloudtalk.settings import Settings
 
 STALE_SWEEP_MS = 30_000
@@ -64,10 +70,36 @@ async def main() -> None:
     boot = await wait_for_boot()
     storage = LocalStorage()
     settings = Settings.load(storage, default_partner=str(boot.defaultPartner))
-    log = CallLog(storage)
-    report = log.load()
+    diagnostics_log = Diagnostics()
+    redraw_diagnostics = [lambda: None]  # the panel's redraw, once it exists
+
+    def storage_problem(text: str) -> None:
+        diagnostics_log.add("storage", text, at=time.time())
+        show_notice(text)
+        redraw_diagnostics[0]()
+
+    channel = js.BroadcastChannel.new(CHANNEL) if hasattr(js.window, "BroadcastChannel") else None
+
+    def written(calls: list[str], notes: list[str]) -> None:
+        if channel is not None:
+            channel.postMessage(js.JSON.parse(json.dumps({"calls": sorted({*calls, *notes})})))
+
+    store: CallStore
+    try:
+        db = await CallsDB.open(on_problem=storage_problem, on_written=written)
+        store = db
+    except Exception as error:  # noqa: BLE001 - no database here (blocked, a private mode): keep the calls in the page
+        db = None
+        store = MemoryCallStore()
+        storage_problem(f"The browser's database is not available ({error}): calls are kept in this page only. "
+                        "Export them before you close it.")
+    log = CallLog(store)
+    progress = Progress()
+    archive = Archive(log, db, storage, progress, on_more=lambda: workspace.older_loaded(), on_problem=storage_problem) \
+        if db is not None else None
+    report = await archive.open() if archive is not None else log.load([])
     js.performance.mark("app-restored")
-    app = PhoneApp(log, registry, clock=time.time)
+    app = PhoneApp(log, registry, clock=time.time, diagnostics=diagnostics_log)
     if settings.record_session:
         app.start_recording()
 
@@ -111,6 +143,7 @@ async def main() -> None:
         download(f"cloudtalk-recording-{stamp()}.json", app.recording_json(), "application/json")
 
     diagnostics = DiagnosticsPanel(app.diagnostics, download_recording)
+    redraw_diagnostics[0] = diagnostics.changed
     report_start(app.diagnostics, time.time)
     router.on_change.append(lambda _name: diagnostics.set_visible("diagnostics" in router.shown))
     router.on_change.append(lambda _name: views.callbacks.set_visible("callbacks" in router.shown))
@@ -153,38 +186,146 @@ async def main() -> None:
         app.ignore(reason, excerpt, keep=alerts.settings.log_ignored_messages)
         diagnostics.changed()
 
-    def export(kind: str) -> None:
-        calls = list(log.newest_first())
-        if kind == "csv":
-            download(f"cloudtalk-calls-{stamp()}.csv", export_csv(calls), "text/csv")
-        else:
-            download(f"cloudtalk-calls-{stamp()}.json", export_json(calls, time.time()), "application/json")
+    async def export(kind: str) -> None:
+        if archive is None:  # no database: the calls of this page, at once
+            calls = list(log.newest_first())
+            text = export_csv(calls) if kind == "csv" else export_json(calls, time.time())
+            download(f"cloudtalk-calls-{stamp()}.{kind}", text, "text/csv" if kind == "csv" else "application/json")
+            return
+        if archive.busy:
+            return
+        archive.busy = True
+        try:
+            blob = await archive.export(kind, time.time())
+            download_blob(f"cloudtalk-calls-{stamp()}.{kind}", blob)
+            progress.finish(f"Exported {len(log):,} call{'' if len(log) == 1 else 's'}.")
+        finally:
+            archive.busy = False
 
-    listen(by_id("export-csv"), "click", lambda _e: export("csv"))
-    listen(by_id("export-json"), "click", lambda _e: export("json"))
+    listen(by_id("export-csv"), "click", lambda _e: spawn(export("csv")))
+    listen(by_id("export-json"), "click", lambda _e: spawn(export("json")))
+    import_file = by_id("import-file")
+    listen(by_id("import-history"), "click", lambda _e: import_file.click())
+
+    async def restore(_e: Any) -> None:
+        files = import_file.files
+        if archive is None or archive.busy or not files.length:
+            return
+        archive.busy = True
+        file = files.item(0)
+        try:
+            progress.show(f"Reading {file.name}…", 0, 1)
+            try:
+                text = str(await file.text())
+            except Exception as error:  # noqa: BLE001 - unreadable file (permissions, not text): say so
+                text = ""
+                result: Merged | str = f"Not imported: the file could not be read ({error}). Nothing was changed."
+            else:
+                result = await archive.restore(text)
+            if isinstance(result, str):
+                progress.finish(result)
+                show_notice(result)
+                return
+            workspace.restored()
+            if channel is not None:
+                channel.postMessage(js.JSON.parse('{"reload": true}'))
+            message = (f"Imported {file.name}: {result.added:,} new call(s), {result.updated:,} updated, "
+                       f"{result.unchanged:,} already here.")
+            progress.finish(message)
+            alerts.announce(message)
+        finally:
+            import_file.value = ""
+            archive.busy = False
+
+    listen(import_file, "change", lambda e: spawn(restore(e)))
     confirm = by_id("confirm-clear")
     listen(by_id("clear-history"), "click", lambda _e: confirm.showModal())
 
     def confirmed(_e: Any) -> None:
         if confirm.returnValue == "clear":
             log.clear()
+            if channel is not None:
+                channel.postMessage(js.JSON.parse('{"clear": true}'))
             workspace.history_cleared()
             alerts.announce("Call history cleared")
 
     listen(confirm, "close", confirmed)
 
-    def other_tab(event: Any) -> None:
-        # Another tab of the app wrote the shared store: take its calls in, so neither loses the other's.
-        if not event.key:  # the other tab cleared the whole store
-            log.load()
-            workspace.history_cleared()
-            return
-        workspace.absorb(str(event.key), str(event.newValue) if event.newValue else None)
+    async def reread(uuids: list[str]) -> None:
+        # Another tab committed these calls or notes: read them as stored, take them in.
+        stored = await db.get_many(uuids)
+        for uuid, (text, note) in stored.items():
+            call = None
+            if text is not None:
+                try:
+                    call = persist.decode(text, persist.decode_note(note)[1] if note is not None else None)
+                except (ValueError, KeyError, TypeError, IndexError):
+                    continue  # unreadable: left as the writer stored it
+            workspace.absorb(uuid, call)
+        workspace.derived_changed()
+        workspace.v.history_buttons()
 
-    listen(js.window, "storage", other_tab)
+    async def reopen() -> None:
+        await archive.open()
+        workspace.reload_all()
+        archive.load_the_rest()
+
+    def other_tab(event: Any) -> None:
+        data = event.data
+        if getattr(data, "clear", False):
+            log.load([])
+            workspace.history_cleared()
+        elif getattr(data, "reload", False):
+            spawn(reopen())
+        elif getattr(data, "calls", None) is not None and db is not None:
+            spawn(reread([str(u) for u in data.calls]))
+
+    if channel is not None:
+        listen(channel, "message", other_tab)
+
+    def other_tab_mark(event: Any) -> None:
+        # Another tab marked a call-back done (localStorage keeps the marks), or cleared everything.
+        if event.key:
+            workspace.absorb_mark(str(event.key), str(event.newValue) if event.newValue else None)
+
+    listen(js.window, "storage", other_tab_mark)
     listen(by_id("notice-close"), "click", lambda _e: setattr(by_id("notice"), "hidden", True))
 
-    js.window.setInterval(keep(lambda *_: workspace.sweep(time.time())), STALE_SWEEP_MS)
+    async def show_storage() -> None:
+        state = await storage_state()
+        calls = archive.stored_total if archive is not None and archive.loading else len(log)
+        by_id("storage-summary").textContent = storage_line(calls, state["persisted"], state["usage"], state["quota"])
+        by_id("storage-persist").hidden = state["persisted"] is not False
+
+    async def persist_now(asked_by_agent: bool) -> None:
+        granted = await ask_to_persist()
+        if asked_by_agent:
+            by_id("storage-persist-status").textContent = {
+                True: "The browser will keep the history.",
+                False: "The browser said no. Installing the app, bookmarking the site or visiting it often may change its mind.",
+                None: "This browser cannot be asked.",
+            }[granted]
+        await show_storage()
+
+    listen(by_id("storage-persist"), "click", lambda _e: spawn(persist_now(True)))
+    router.on_change.append(lambda _name: spawn(show_storage()) if "settings" in router.shown else None)
+    asked_to_persist = False
+
+    def after_a_call(_event: PhoneEvent, change: Change) -> None:
+        # The first call that ends on this page is a good moment to ask the browser to keep the history.
+        nonlocal asked_to_persist
+        if not asked_to_persist and change.changed and change.call.outcome is not None:
+            asked_to_persist = True
+            spawn(persist_now(False))
+
+    app.views.append(after_a_call)
+
+    def every_half_minute() -> None:
+        workspace.sweep(time.time())
+        if db is not None:
+            db.retry()
+
+    js.window.setInterval(keep(lambda *_: every_half_minute()), STALE_SWEEP_MS)
 
     js.performance.mark("app-wired")
     workspace.reload_all()
@@ -220,6 +361,8 @@ async def main() -> None:
     by_id("boot").hidden = True
     js.document.body.dataset.ready = "true"
     js.window.performance.mark("app-ready")
+    if archive is not None:
+        archive.load_the_rest()
     save_snapshot_later(app.diagnostics, time.time, diagnostics.changed, busy=lambda: log.active() is not None)
 
 

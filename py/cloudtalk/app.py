@@ -48,7 +48,7 @@ class PhoneApp:
         self.log = log
         self.registry = registry
         self.clock = clock
-        self.diagnostics = diagnostics or Diagnostics()
+        self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()  # an empty one is falsy
         self.views: list[View] = []
         self.recording: deque[Recorded] | None = None
         self.accepted = 0

@@ -115,3 +115,22 @@ def history_line(count: int, last: Call | None, when: str) -> str:
         return "First call from this caller"
     last_outcome = last.outcome.value if last.outcome else last.state.label
     return f"{count} earlier call{'s' if count != 1 else ''} · last: {last_outcome}, {when}"
+
+
+def size(n_bytes: float) -> str:
+    """Bytes as people read them: 950 B, 12.3 kB, 41.2 MB, 10.0 GB (decimal units, as browsers report quota)."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.1f} {unit}"
+    return f"{n_bytes:.0f} B"
+
+
+def storage_line(calls: int, persisted: bool | None, usage: float | None, quota: float | None) -> str:
+    """Settings' line on the history store: what holds it, how many calls, the space used, whether it is persistent."""
+    parts = [f"The browser's database (IndexedDB) holds {calls:,} call{'' if calls == 1 else 's'}"]
+    if usage is not None and quota:
+        parts.append(f"this site uses {size(usage)} of the {size(quota)} the browser allows it")
+    parts.append({True: "storage is persistent: the browser will not remove it to free space",
+                  False: "storage is not persistent: the browser may remove it under disk pressure",
+                  None: "whether storage is persistent is not known in this browser"}[persisted])
+    return "; ".join(parts) + "."

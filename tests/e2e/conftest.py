@@ -46,6 +46,7 @@ LACKS: dict[str, dict[str, str]] = {
         "colour-scheme emulation": "Marionette sets no prefers-color-scheme per page",
         "viewport emulation": "Marionette sizes the window, not the page's viewport",
         "a storage quota": "Marionette cannot set a site's storage quota",
+        "a renderer crash": "Marionette cannot crash a content process on purpose",
     },
     "webkit": {
         "screenshots": "WebKitWebDriver's Take Screenshot never returns under Xvfb here (WebKitGTK 2.50.6)",
@@ -54,6 +55,7 @@ LACKS: dict[str, dict[str, str]] = {
         "colour-scheme emulation": "WebKitWebDriver sets no prefers-color-scheme per page",
         "viewport emulation": "WebKitWebDriver sizes the window, not the page's viewport",
         "a storage quota": "WebKitWebDriver cannot set a site's storage quota",
+        "a renderer crash": "WebKitWebDriver cannot crash a web process on purpose",
     },
 }
 
@@ -166,6 +168,30 @@ def engine(engine_name: str) -> Iterator[Engine]:
 
 # ---------------------------------------------------------------- the app under test
 
+# Reads the app's IndexedDB from the page, as a person's devtools would (the app's own code is not used).
+STORED_JS = """
+const openDb = () => new Promise((resolve, reject) => {
+  const r = indexedDB.open('cloudtalk'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error);
+  r.onupgradeneeded = () => { r.transaction.abort(); };
+});
+const ask = (request) => new Promise((resolve, reject) => { request.onsuccess = () => resolve(request.result); request.onerror = () => reject(request.error); });
+const stored = async (uuid) => {
+  let db; try { db = await openDb(); } catch (e) { return null; }
+  try {
+    const t = db.transaction(['calls', 'notes']);
+    const [call, note] = await Promise.all([ask(t.objectStore('calls').get(uuid)), ask(t.objectStore('notes').get(uuid))]);
+    return call ? {...JSON.parse(call.text), ...(note ? JSON.parse(note.text) : {note: '', disposition: ''}), _entry: {...call, text: undefined}} : null;
+  } finally { db.close(); }
+};
+const storedCount = async (prefix) => {
+  let db; try { db = await openDb(); } catch (e) { return 0; }
+  try {
+    const range = prefix ? IDBKeyRange.bound(prefix, prefix + '\\uffff') : undefined;
+    return await ask(db.transaction('calls').objectStore('calls').count(range));
+  } finally { db.close(); }
+};
+"""
+
 
 class App:
     """The app in one tab, with its phone, and the checks every test ends with."""
@@ -268,13 +294,18 @@ class App:
         self.tab.wait_for(wanted)
 
     def stored(self, uuid: str) -> dict | None:
-        return self.tab.js("(uuid) => JSON.parse(localStorage.getItem('cloudtalk:v2:call:' + uuid))", uuid)
+        """The call as the browser's database holds it (its note merged in), or None: read with IndexedDB itself."""
+        return self.tab.js("async (uuid) => {" + STORED_JS + "return stored(uuid); }", uuid)
 
-    def wait_stored(self, uuid: str, state: str) -> None:
+    def stored_count(self, prefix: str = "") -> int:
+        """How many calls the database holds whose uuid starts with `prefix`."""
+        return self.tab.js("async (prefix) => {" + STORED_JS + "return storedCount(prefix); }", prefix)
+
+    def wait_stored(self, uuid: str, state: str, timeout_ms: int = 15_000) -> None:
         """Wait until the call is saved in this state: every message before the one that did it was handled."""
-        self.tab.wait(
-            "([uuid, state]) => (JSON.parse(localStorage.getItem('cloudtalk:v2:call:' + uuid)) || {}).state === state", [uuid, state]
-        )
+        deadline = time.monotonic() + timeout_ms / 1000
+        while (self.stored(uuid) or {}).get("state") != state:  # each read is a round trip to the page: no sleep needed
+            assert time.monotonic() < deadline, f"{uuid} not stored as {state} within {timeout_ms} ms: {self.stored(uuid)}"
 
     def diagnostics(self, *, startup: bool = False) -> list[dict]:
         """Diagnostics' entries about messages and storage; with `startup`, the "Start-up" lines (how

@@ -317,10 +317,19 @@ class Chromium(Engine):
         self.opened.append(tab)
         return tab
 
-    def limit_storage(self, tab: Tab, origin: str, quota_bytes: int) -> None:
-        """Give the site a storage quota this small, as a nearly full disk would (DevTools protocol)."""
+    def limit_storage(self, tab: Tab, origin: str, quota_bytes: int | None) -> None:
+        """Give the site a storage quota this small, as a nearly full disk would (DevTools protocol); None: the
+        browser's own again. The override outlives the page and the context, so a test that sets one resets it."""
         session = self.context.new_cdp_session(tab.page)  # type: ignore[attr-defined]
-        session.send("Storage.overrideQuotaForOrigin", {"origin": origin, "quotaSize": quota_bytes})
+        session.send("Storage.overrideQuotaForOrigin", {"origin": origin, **({} if quota_bytes is None else {"quotaSize": quota_bytes})})
+
+    def crash(self, tab: Tab) -> None:
+        """Kill the tab's renderer as a crash would (DevTools Page.crash): no unload, no pagehide, nothing flushed."""
+        page = tab.page  # type: ignore[attr-defined]
+        session = self.context.new_cdp_session(page)
+        with page.expect_event("crash", timeout=10_000), contextlib.suppress(Exception):
+            session.send("Page.crash", timeout=2_000)  # the session dies with the renderer: no answer comes back
+        self.opened.remove(tab)  # type: ignore[arg-type]
 
     def loads(self, host: str) -> list[str]:
         return list(self._loads.get(host, []))
@@ -397,10 +406,12 @@ _CATCH_DOWNLOAD = """
 """
 
 
-# Empties the site's storage (memory snapshots too: every test starts as a first visit), then waits
+# Empties the site's storage (the call database and memory snapshots too: every test starts as a first visit), then waits
 # until no closed window of the last test holds a Web Lock.
 _CLEAN_SLATE = """async () => {
   localStorage.clear(); sessionStorage.clear();
+  const names = indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : ['cloudtalk', 'filler'];
+  for (const name of names) await new Promise((resolve) => { const r = indexedDB.deleteDatabase(name); r.onsuccess = r.onerror = r.onblocked = resolve; });
   if (self.caches) await caches.delete('cloudtalk-snapshots');
   if (!navigator.locks) return true;
   for (let i = 0; i < 600; i++) {

@@ -100,6 +100,13 @@ def test_a_bad_snapshot_is_deleted_and_the_app_starts_normally(app: App, damage:
 def test_a_snapshot_that_does_not_fit_the_storage_quota_is_reported_and_nothing_else_changes(app: App):
     app.tab.goto(app.base + "/tests/e2e/fake_phone.html")  # a page of the site's origin, for the quota
     app.engine.limit_storage(app.tab, app.base, 8_000_000)  # type: ignore[attr-defined]  # a snapshot is ~34 MB
+    try:
+        snapshot_refused(app)
+    finally:
+        app.engine.limit_storage(app.tab, app.base, None)  # type: ignore[attr-defined]
+
+
+def snapshot_refused(app: App) -> None:
     app.open("/#/calls")
     outcome = app.wait_snapshot_outcome()
     assert outcome.startswith("failed: ") and "quota" in outcome.lower(), outcome

@@ -266,3 +266,12 @@ def test_self_check_passes_on_working_models_and_raises_when_the_sample_call_com
         with pytest.raises(RuntimeError, match="the sample call came out wrong"):
             app_module.self_check()
         assert what
+
+
+def test_the_app_writes_to_the_diagnostics_it_is_given_even_an_empty_one():
+    from cloudtalk.diagnostics import Diagnostics
+
+    given = Diagnostics()
+    app = PhoneApp(CallLog(MemoryCallStore()), Registry(), clock=FakeClock(), diagnostics=given)
+    app.receive("not json")
+    assert app.diagnostics is given and len(given.newest_first()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cloudtalk.calls import Call, step
-from cloudtalk.present import Badge, ItemLook, duration, item_look, matches, tel_href
+from cloudtalk.present import Badge, ItemLook, duration, item_look, matches, size, storage_line, tel_href
 
 from .messages import event
 
@@ -152,3 +152,22 @@ def test_today_and_yesterday_are_the_agents_own_days_around_local_midnight():
     assert day_word(midnight + 10, midnight + 86_000, utc_offset_minutes=60) == "today"
     assert day_word(midnight + 86_400 + 5, midnight + 30, utc_offset_minutes=60) is None  # tomorrow (a skewed clock)
     assert day_word(midnight - 86_400 - 30, midnight + 30, utc_offset_minutes=60) is None  # two days ago
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(0, "0 B"), (999, "999 B"), (1000, "1.0 kB"), (12_345, "12.3 kB"), (41_200_000, "41.2 MB"), (1e9, "1.0 GB"), (9.99e11, "999.0 GB")],
+)
+def test_sizes_read_in_decimal_units(n, text):
+    assert size(n) == text
+
+
+def test_the_storage_line_says_what_holds_the_history_how_much_and_whether_it_lasts():
+    assert storage_line(50_000, True, 41_200_000, 1e10) == (
+        "The browser's database (IndexedDB) holds 50,000 calls; this site uses 41.2 MB of the 10.0 GB the browser "
+        "allows it; storage is persistent: the browser will not remove it to free space."
+    )
+    assert storage_line(1, False, None, None) == (
+        "The browser's database (IndexedDB) holds 1 call; storage is not persistent: the browser may remove it under disk pressure."
+    )
+    assert storage_line(0, None, 10, 0).endswith("holds 0 calls; whether storage is persistent is not known in this browser.")

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import js
@@ -48,6 +49,23 @@ def keep(handler: Any) -> Any:
     proxy = create_proxy(handler)
     _KEPT.append(proxy)
     return proxy
+
+
+_TASKS: set[asyncio.Future[Any]] = set()
+
+
+def spawn(work: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
+    """Run a coroutine in the background, held until it ends; a failure is written to the console, not lost."""
+    task = asyncio.ensure_future(work)
+    _TASKS.add(task)
+
+    def ended(done: asyncio.Future[Any]) -> None:
+        _TASKS.discard(done)
+        if not done.cancelled() and done.exception() is not None:
+            js.console.error(f"background work failed: {done.exception()!r}")
+
+    task.add_done_callback(ended)
+    return task
 
 
 def listen(target: Any, event: str, handler: Any) -> Any:

@@ -9,6 +9,7 @@ same call (from an event, or another tab) leaves the field alone, and the next s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,6 @@ import js
 
 from ..calls import NOTE_CHARS, Call
 from ..log import CallLog, Change
-from ..persist import StorageFullError
 from ..settings import Settings
 from .dom import by_id, el, keep, listen
 
@@ -90,11 +90,8 @@ class NotesPanel:
             self._timer = None
         if self.uuid is None:
             return
-        try:
-            change = self.log.annotate(self.uuid, note=str(self.note.value), disposition=str(self.disposition.value))
-        except StorageFullError:
-            self.status.textContent = "Not saved: the browser's storage is full. Export and clear the history."
-            return
+        # Kept in the page at once; the store commits it by the end of this task, or keeps it and says so.
+        change = self.log.annotate(self.uuid, note=str(self.note.value), disposition=str(self.disposition.value), at=time.time())
         if change is None:
             self.status.textContent = "Not saved: this call is no longer in the history."
             return

@@ -30,7 +30,10 @@ KIND_LABELS = {
 
 def download(filename: str, text: str, mime: str) -> None:
     """Save text as a file through a temporary blob link."""
-    blob = js.Blob.new(to_js([text]), to_js({"type": mime}, dict_converter=js.Object.fromEntries))
+    download_blob(filename, js.Blob.new(to_js([text]), to_js({"type": mime}, dict_converter=js.Object.fromEntries)))
+
+
+def download_blob(filename: str, blob: Any) -> None:
     url = js.URL.createObjectURL(blob)
     link = el("a", None, href=url, download=filename)
     js.document.body.append(link)

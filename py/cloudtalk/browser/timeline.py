@@ -90,12 +90,21 @@ class Timeline:
         if not (self.query or self.outcome):
             self.count.textContent = self._count_text(len(self.log))
 
-    def remove_pruned(self, uuids: tuple[str, ...]) -> None:
-        for uuid in uuids:
-            item = self.items.pop(uuid, None)
-            self.parts.pop(uuid, None)
-            if item is not None:
-                item.remove()
+    def remove(self, uuid: str) -> None:
+        """Take a call off the page (another tab's store no longer has it)."""
+        item = self.items.pop(uuid, None)
+        self.parts.pop(uuid, None)
+        if item is not None:
+            item.remove()
+        self.empty.hidden = bool(self.items)
+
+    def more_loaded(self) -> None:
+        """Older calls were added behind the shown ones (read in the background): only the footer
+        changes, unless the page was not full or a search is on, which may now match them."""
+        if self.query or self.outcome or len(self.items) < self.limit:
+            self.render_all()
+        else:
+            self._footer(len(self.items), len(self.log))
 
     def select(self, uuid: str | None) -> None:
         previous, self.selected = self.selected, uuid

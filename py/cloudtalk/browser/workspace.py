@@ -107,7 +107,6 @@ class Workspace:
 
     def on_event(self, _event: PhoneEvent, change: Change) -> None:
         """After each accepted event (a PhoneApp view)."""
-        self.v.timeline.remove_pruned(change.pruned)
         if not change.changed:
             return
         self.v.timeline.update(change.call)
@@ -162,21 +161,41 @@ class Workspace:
         self.v.callbacks.callbacks.clear()
         self.reload_all()
 
-    def absorb(self, key: str, text: str | None) -> None:
-        """Another tab wrote the shared store (a storage event): take the change in."""
-        if self.v.callbacks.absorb(key, text):
-            return
-        result = self.log.absorb(key, text)
-        if result is None:
-            return
-        uuid, call = result
+    def absorb_mark(self, key: str, text: str | None) -> None:
+        """Another tab marked a call-back done (a storage event)."""
+        self.v.callbacks.absorb(key, text)
+
+    def absorb(self, uuid: str, call: Call | None) -> None:
+        """Another tab wrote a call or its note (None: the store no longer has it): take the change in."""
+        self.log.absorb(uuid, call)
         if call is None:
-            self.v.timeline.remove_pruned((uuid,))
+            self.v.timeline.remove(uuid)
         else:
             self.v.timeline.update(call)
         if self.v.card.shown_uuid == uuid:
             self.show(call)
         self.derived_changed()
+        self.v.history_buttons()
+
+    def older_loaded(self) -> None:
+        """Older stored calls were read in (in the background, after going live)."""
+        self.v.timeline.more_loaded()
+        self.bulk_derived()
+
+    def restored(self) -> None:
+        """A backup was merged in: calls may have changed anywhere in the history."""
+        self.v.timeline.render_all()
+        shown = self.v.card.shown
+        if shown is not None:
+            self.show(self.log.get(shown.uuid) or shown)
+        self.bulk_derived()
+
+    def bulk_derived(self) -> None:
+        self.v.callbacks.refresh(self.log.take_touched())
+        self.v.today.render()
+        shown = self.v.card.shown
+        if shown is not None:
+            self.v.history.show(self.log.get(shown.uuid) or shown, force=True)
         self.v.history_buttons()
 
     def sweep(self, now: float) -> None:

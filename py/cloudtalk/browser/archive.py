@@ -1,0 +1,230 @@
+"""The call history's life in the browser: the one-time move out of localStorage, loading newest first
+(the rest in the background), restore from a file, exports with progress, and persistent storage.
+
+The core decides (cloudtalk.log, cloudtalk.backup, cloudtalk.persist); this module does the waiting.
+
+    archive = Archive(log, db, storage, progress=ProgressBar(), on_more=workspace.older_loaded)
+    report = await archive.open()       # moves an older version's calls, loads the newest page
+    archive.load_the_rest()             # after going live: older calls in chunks, the page stays responsive
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import js
+from pyodide.ffi import to_js
+
+from .. import persist
+from ..backup import RefusedError, read_calls, read_document
+from ..calls import Call
+from ..log import CallLog, LoadReport, Merged, export_csv_parts, export_json_parts
+from ..persist import Storage, StorageFullError
+from .calls_db import CallsDB
+from .dom import by_id, spawn
+
+FIRST_PAGE = 200  # calls read before going live: the timeline's first pages, the card, today so far
+CHUNK = 2000  # calls per background read or restore step: a short task each
+FRAME_MS = 30  # a long piece of work yields to the page this often
+
+
+async def next_frame() -> None:
+    """Let the page draw and take input (a new task), then go on."""
+    await asyncio.sleep(0)
+
+
+class Progress:
+    """The history toolbar's progress bar and status line (aria-live)."""
+
+    def __init__(self) -> None:
+        self.bar = by_id("history-progress")
+        self.status = by_id("history-status")
+
+    def show(self, text: str, done: int, total: int) -> None:
+        self.bar.hidden = False
+        self.bar.max = max(total, 1)
+        self.bar.value = done
+        self.status.textContent = text
+
+    def finish(self, text: str) -> None:
+        self.bar.hidden = True
+        self.status.textContent = text
+
+
+class Archive:
+    def __init__(self, log: CallLog, db: CallsDB, storage: Storage, progress: Progress,
+                 on_more: Callable[[], None], on_problem: Callable[[str], None]) -> None:
+        self.log = log
+        self.db = db
+        self.storage = storage
+        self.progress = progress
+        self.on_more = on_more  # calls were added in bulk (older ones loaded, a restore): redraw what derives from them
+        self.on_problem = on_problem
+        self.stored_total = 0
+        self.loading = False
+        self.busy = False  # an import or export is running: one at a time
+
+    # ------------------------------------------------------------ start-up
+
+    async def open(self) -> LoadReport:
+        await self.move_legacy()
+        self.stored_total = await self.db.count()
+        calls, notes = await self.db.newest(FIRST_PAGE)
+        report = self.log.load(calls, notes)
+        self.loading = self.stored_total > len(calls)
+        return report
+
+    async def move_legacy(self) -> None:
+        """Move an older version's localStorage calls into the database, verified, then remove them.
+
+        Merged with whatever the database already holds of the same calls (a move cut short by a
+        crash is simply done again), and the old copies go only once every call reads back as written."""
+        legacy = persist.legacy_calls(self.storage)
+        if not legacy.calls and not legacy.unreadable:
+            return
+        uuids = [call.uuid for call in legacy.calls]
+        held = await self.db.get_many(uuids)
+        mover = CallLog(self.db)
+        mover.load([c for c, _ in held.values() if c is not None], [n for _, n in held.values() if n is not None])
+        mover.restore(sorted(legacy.calls, key=lambda c: c.started_at))
+        await self.db.settled()
+        stored = await self.db.get_many(uuids)
+        wrong = [uuid for uuid in uuids if not _reads_back(stored[uuid], mover.get(uuid))]
+        if wrong:
+            self.on_problem(f"{len(wrong)} of {len(uuids)} calls could not be moved to the new store; their old copies "
+                            "are kept and the move is tried again on the next start.")
+            return
+        for key in legacy.keys:
+            self.storage.delete(key)
+        for key in legacy.unreadable:  # kept under a backup key, never silently dropped
+            text = self.storage.get(key)
+            try:
+                if text is not None:
+                    self.storage.set(persist.BACKUP_PREFIX + key, text)
+                    self.storage.delete(key)
+            except StorageFullError:
+                pass  # left where it is: still kept
+        if legacy.unreadable:
+            self.on_problem(f"{len(legacy.unreadable)} unreadable stored call(s) of an older version were set aside "
+                            f"under '{persist.BACKUP_PREFIX}'.")
+
+    def load_the_rest(self) -> None:
+        if self.loading:
+            spawn(self._load_the_rest())
+
+    async def _load_the_rest(self) -> None:
+        after: str | None = None
+        read = 0
+        try:
+            while True:
+                calls, notes, after = await self.db.page(after, CHUNK)
+                read += len(calls)
+                self.log.add_stored(calls, notes)
+                self.progress.show(f"Loading older calls: {min(read, self.stored_total):,} of {self.stored_total:,}",
+                                   read, self.stored_total)
+                self.on_more()
+                if after is None:
+                    break
+                await next_frame()
+        finally:
+            self.loading = False
+            self.progress.finish("")
+            self.on_more()
+
+    # ------------------------------------------------------------ restore
+
+    async def restore(self, text: str) -> Merged | str:
+        """Merge a backup file into the history: the result, or the reason it was refused (nothing changed then)."""
+        try:
+            schema, records = read_document(text)
+            total = len(records)
+            calls: list[Call] = []
+            started = time.monotonic()
+            for start in range(0, total, CHUNK):  # every call is read before anything changes
+                calls.extend(read_calls(records, schema, start, start + CHUNK))
+                if (time.monotonic() - started) * 1000 > FRAME_MS:
+                    self.progress.show(f"Reading the file: {len(calls):,} of {total:,} calls", len(calls), total * 2)
+                    await next_frame()
+                    started = time.monotonic()
+        except RefusedError as error:
+            self.progress.finish("")
+            return f"Not imported: {error}. Nothing was changed."
+        while self.loading:  # the stored calls first, so that the merge sees every one
+            await next_frame()
+        calls.reverse()  # exports list the newest first; the log takes the oldest first
+        added = updated = unchanged = 0
+        for start in range(0, total, CHUNK):
+            merged = self.log.restore(calls[start : start + CHUNK])
+            added, updated, unchanged = added + merged.added, updated + merged.updated, unchanged + merged.unchanged
+            self.progress.show(f"Importing: {start + len(calls[start:start + CHUNK]):,} of {total:,} calls",
+                               total + start, total * 2)
+            await next_frame()
+        await self.db.settled()
+        self.progress.finish("")
+        self.on_more()
+        return Merged(added, updated, unchanged)
+
+    # ------------------------------------------------------------ exports
+
+    async def export(self, kind: str, exported_at: float) -> Any:
+        """The whole history as a Blob, built in parts with the progress shown."""
+        while self.loading:
+            await next_frame()
+        calls = list(self.log.newest_first())
+        parts: Iterator[str] = export_csv_parts(calls) if kind == "csv" else export_json_parts(calls, exported_at)
+        chunks: list[str] = []
+        done = 0
+        started = time.monotonic()
+        for part in parts:
+            chunks.append(part)
+            done = min(len(calls), done + 500)
+            if (time.monotonic() - started) * 1000 > FRAME_MS:
+                self.progress.show(f"Exporting: {done:,} of {len(calls):,} calls", done, len(calls))
+                await next_frame()
+                started = time.monotonic()
+        self.progress.finish("")
+        mime = "text/csv" if kind == "csv" else "application/json"
+        return js.Blob.new(to_js(chunks), to_js({"type": mime}, dict_converter=js.Object.fromEntries))
+
+
+def _reads_back(stored: tuple[str | None, str | None], call: Call | None) -> bool:
+    text, note = stored
+    if call is None or text is None:
+        return False
+    try:
+        decoded = persist.decode(text, persist.decode_note(note)[1] if note is not None else None)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return False
+    return decoded == call
+
+
+# ---------------------------------------------------------------- persistent storage and usage
+
+
+async def storage_state() -> dict[str, Any]:
+    """What the browser says of this site's storage: persistent or not, usage and quota (bytes), where it tells."""
+    state: dict[str, Any] = {"persisted": None, "usage": None, "quota": None}
+    manager = getattr(js.navigator, "storage", None)
+    if manager is None:
+        return state
+    try:
+        state["persisted"] = bool(await manager.persisted())
+        estimate = await manager.estimate()
+        state["usage"], state["quota"] = float(estimate.usage), float(estimate.quota)
+    except Exception:  # noqa: BLE001 - a browser that has the API but refuses it here: unknown, not an error
+        pass
+    return state
+
+
+async def ask_to_persist() -> bool | None:
+    """Ask the browser to keep this site's storage (never evicted under pressure). None where it cannot be asked."""
+    manager = getattr(js.navigator, "storage", None)
+    if manager is None or not hasattr(manager, "persist"):
+        return None
+    try:
+        return bool(await manager.persist())
+    except Exception:  # noqa: BLE001 - refused by the browser's policy: same as no
+        return False

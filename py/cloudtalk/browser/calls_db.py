@@ -1,0 +1,231 @@
+"""IndexedDB as the call log's CallStore: one record per call, one per note, indexes for what the app asks.
+
+Written by hand against the raw API rather than through a wrapper library: the app asks six
+things of it (open, put, get, page by key, count, clear), each a request that this module turns
+into an awaitable in a few lines, and a library would add a download to the boot path for that.
+
+Writes are synchronous to the core: every put of one task goes into one transaction that is
+committed at the end of that task (a microtask), so the browser holds it before the page draws
+what it changed, and a page killed after that loses nothing. A write the browser refuses (no
+space) is kept in this page, reported, and tried again; nothing is ever deleted to make room.
+
+    db = await CallsDB.open(on_problem=report)
+    log = CallLog(db)
+    calls, notes = await db.newest(200)
+    log.load(calls, notes)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import js
+from pyodide.ffi import create_once_callable, create_proxy, jsnull, to_js
+
+from ..persist import CallEntry, NoteEntry
+from .dom import spawn
+
+NAME = "cloudtalk"
+VERSION = 1
+CALLS, NOTES = "calls", "notes"
+CHANNEL = "cloudtalk-calls"  # other tabs hear what changed
+
+
+def _object(entry: dict[str, Any]) -> Any:
+    return to_js(entry, dict_converter=js.Object.fromEntries)
+
+
+def done(request: Any) -> asyncio.Future[Any]:
+    """An IDBRequest (or IDBOpenDBRequest) as something to await: its result, or its error raised."""
+    future: asyncio.Future[Any] = asyncio.get_event_loop().create_future()
+
+    def succeeded(_event: Any) -> None:
+        if not future.done():
+            future.set_result(request.result)
+
+    def failed(_event: Any) -> None:
+        if not future.done():
+            error = request.error
+            future.set_exception(OSError(f"{error.name}: {error.message}" if error else "IndexedDB request failed"))
+
+    request.onsuccess = create_once_callable(succeeded)
+    request.onerror = create_once_callable(failed)
+    return future
+
+
+def finished(transaction: Any) -> asyncio.Future[None]:
+    """A transaction as something to await: None once committed, or its error raised."""
+    future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+
+    def complete(_event: Any) -> None:
+        if not future.done():
+            future.set_result(None)
+
+    def aborted(_event: Any) -> None:
+        if not future.done():
+            error = transaction.error
+            future.set_exception(OSError(f"{error.name}: {error.message}" if error else "the transaction was aborted"))
+
+    transaction.oncomplete = create_once_callable(complete)
+    transaction.onabort = create_once_callable(aborted)
+    return future
+
+
+def _upgrade(event: Any) -> None:
+    db = event.target.result
+    if event.oldVersion < 1:
+        calls = db.createObjectStore(CALLS, _object({"keyPath": "uuid"}))
+        calls.createIndex("started", "started")  # newest first: the timeline
+        calls.createIndex("caller", "caller")  # a caller's calls: the card's history
+        calls.createIndex("outcome", "outcome")  # the outcome filter
+        db.createObjectStore(NOTES, _object({"keyPath": "uuid"}))
+
+
+class CallsDB:
+    """The CallStore of the page: puts queued per task, committed at its end; reads awaited."""
+
+    def __init__(self, db: Any, on_problem: Callable[[str], None], on_written: Callable[[list[str], list[str]], None]) -> None:
+        self.db = db
+        self.on_problem = on_problem  # a write was refused, or could be written again: a sentence for people
+        self.on_written = on_written  # (call uuids, note uuids) committed: for the other tabs
+        self._batch: dict[tuple[str, str], dict[str, Any]] = {}
+        self.unsaved: dict[tuple[str, str], dict[str, Any]] = {}  # refused by the browser, kept here, tried again
+        self._flush_proxy = create_proxy(self._flush)
+        self.commits = 0
+
+    @classmethod
+    async def open(cls, on_problem: Callable[[str], None], on_written: Callable[[list[str], list[str]], None]) -> CallsDB:
+        request = js.indexedDB.open(NAME, VERSION)
+        request.onupgradeneeded = create_once_callable(_upgrade)
+        db = await done(request)
+        db.onversionchange = create_once_callable(lambda _event: db.close())  # a newer version or a wipe wants it
+        return cls(db, on_problem, on_written)
+
+    # ------------------------------------------------------------ CallStore (synchronous to the core)
+
+    def put_call(self, entry: CallEntry) -> None:
+        self._queue(CALLS, entry)
+
+    def put_note(self, entry: NoteEntry) -> None:
+        self._queue(NOTES, entry)
+
+    def clear(self) -> None:
+        self._batch.clear()
+        self.unsaved.clear()
+        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readwrite")
+        transaction.objectStore(CALLS).clear()
+        transaction.objectStore(NOTES).clear()
+        _commit(transaction)
+
+    def _queue(self, store: str, entry: dict[str, Any]) -> None:
+        if not self._batch:
+            js.queueMicrotask(self._flush_proxy)
+        self._batch[(store, entry["uuid"])] = entry
+
+    def _flush(self, *_args: Any) -> None:
+        batch, self._batch = {**self.unsaved, **self._batch}, {}
+        if not batch:
+            return
+        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readwrite")
+        calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
+        for (store, _uuid), entry in batch.items():
+            (calls if store == CALLS else notes).put(_object(entry))
+        _commit(transaction)
+        spawn(self._settle(transaction, batch))
+
+    async def _settle(self, transaction: Any, batch: dict[tuple[str, str], dict[str, Any]]) -> None:
+        try:
+            await finished(transaction)
+        except OSError as error:
+            refused_before = len(self.unsaved)
+            for key, entry in batch.items():
+                self.unsaved.setdefault(key, entry)
+            if len(self.unsaved) != refused_before or not refused_before:
+                self.on_problem(f"The browser refused to store {len(self.unsaved)} change(s) ({error}). They are kept in "
+                                "this page: export the history now (Export JSON) and free some space; nothing was deleted.")
+            return
+        self.commits += 1
+        had_unsaved = bool(self.unsaved)
+        for key, entry in batch.items():
+            if self.unsaved.get(key) is entry:
+                del self.unsaved[key]
+        if had_unsaved and not self.unsaved:
+            self.on_problem("Every change is stored again.")
+        self.on_written([u for s, u in batch if s == CALLS], [u for s, u in batch if s == NOTES])
+
+    def retry(self) -> None:
+        """Try the refused writes again (called now and then)."""
+        if self.unsaved and not self._batch:
+            js.queueMicrotask(self._flush_proxy)
+
+    async def settled(self) -> None:
+        """Wait until what is queued now is committed (a restore's chunks, a migration)."""
+        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")  # queued after every earlier write
+        transaction.objectStore(CALLS).count()
+        await finished(transaction)
+
+    # ------------------------------------------------------------ reading
+
+    async def count(self) -> int:
+        return int(await done(self.db.transaction(CALLS, "readonly").objectStore(CALLS).count()))
+
+    async def newest(self, limit: int) -> tuple[list[str], list[str]]:
+        """The newest `limit` calls' texts (by start time) and their notes' texts.
+
+        A transaction ends once a task passes with no request of it pending, and an awaited result
+        arrives in a later task: so each read below is a transaction of its own."""
+        transaction = self.db.transaction(CALLS, "readonly")
+        texts: list[str] = []
+        uuids: list[str] = []
+        future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+        request = transaction.objectStore(CALLS).index("started").openCursor(None, "prev")
+
+        def step(_event: Any) -> None:
+            cursor = request.result
+            if cursor is None or cursor is jsnull or len(texts) >= limit:  # null: past the last record
+                proxy.destroy()
+                if not future.done():
+                    future.set_result(None)
+                return
+            value = cursor.value
+            texts.append(str(value.text))
+            uuids.append(str(value.uuid))
+            cursor.continue_()  # Pyodide spells a JS name that is a Python keyword with a trailing _
+
+        proxy = create_proxy(step)
+        request.onsuccess = proxy
+        await future
+        notes = self.db.transaction(NOTES, "readonly").objectStore(NOTES)
+        found = await asyncio.gather(*(done(notes.get(uuid)) for uuid in uuids))
+        return texts, [str(note.text) for note in found if note is not None]
+
+    async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]:
+        """Up to `limit` calls in uuid order after `after`, the notes of the same uuids, and the last uuid (None: no more)."""
+        above = None if after is None else js.IDBKeyRange.lowerBound(after, True)
+        records = await done(self.db.transaction(CALLS, "readonly").objectStore(CALLS).getAll(above, limit))
+        texts = [str(record.text) for record in records]
+        if not texts:
+            return [], [], None
+        last = str(records[len(texts) - 1].uuid)
+        first = str(records[0].uuid)
+        notes = await done(self.db.transaction(NOTES, "readonly").objectStore(NOTES).getAll(js.IDBKeyRange.bound(first, last)))
+        return texts, [str(note.text) for note in notes], (last if len(texts) == limit else None)
+
+    async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """Each call's text and its note's text as stored (another tab wrote them), by uuid; None where absent."""
+        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
+        calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
+        found = await asyncio.gather(*(done(store.get(uuid)) for uuid in uuids for store in (calls, notes)))
+        return {
+            uuid: (None if call is None else str(call.text), None if note is None else str(note.text))
+            for uuid, call, note in zip(uuids, found[::2], found[1::2], strict=True)
+        }
+
+
+def _commit(transaction: Any) -> None:
+    # Ask for the commit now rather than when the task ends: the writes are the browser's from here on.
+    if hasattr(transaction, "commit"):
+        transaction.commit()
+
