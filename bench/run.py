@@ -117,20 +117,41 @@ def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list
 
 
 # n calls over the last day from 400 callers (so each has a history), a quarter of them missed (so
-# the call-back list has entries), a third with a note and a disposition.
-SEED_HISTORY = """(n) => { const start = Date.now() / 1000 - 86400;
-  for (let i = 0; i < n; i++) { const at = start + i * 86000 / n, missed = i % 4 === 0, caller = i % 400;
-    localStorage.setItem('cloudtalk:v2:call:h' + i, JSON.stringify({uuid: 'h' + i,
-    state: 'ended', direction: 'inbound', external_number: '+1 555 01' + caller, internal_number: null,
-    contact: {id: caller, name: 'Caller ' + caller, company: 'Company ' + (caller % 50), tags: ['t'],
-              contact_numbers: ['+1 555 01' + caller]},
-    steps: missed ? [['ringing', at], ['ended', at + 30]] : [['ringing', at], ['calling', at + 3], ['ended', at + 60]],
-    answered_at: missed ? null : at + 3, hangup_at: null, ended_at: missed ? at + 30 : at + 60,
-    note: i % 3 ? '' : 'Agreed to call back on Monday about the renewal', disposition: i % 3 ? '' : 'Follow up'})); } }"""
+# the call-back list has entries), a third with a note and a disposition: written into the app's
+# database in its own record shapes, as a long use of the app leaves it.
+SEED_HISTORY = """(n) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('cloudtalk', 1);
+  open.onupgradeneeded = () => { const db = open.result; const calls = db.createObjectStore('calls', {keyPath: 'uuid'});
+    calls.createIndex('started', 'started'); calls.createIndex('caller', 'caller'); calls.createIndex('outcome', 'outcome');
+    db.createObjectStore('notes', {keyPath: 'uuid'}); };
+  open.onsuccess = () => { const db = open.result, t = db.transaction(['calls', 'notes'], 'readwrite');
+    const calls = t.objectStore('calls'), notes = t.objectStore('notes'), start = Date.now() / 1000 - 86400;
+    for (let i = 0; i < n; i++) { const at = start + i * 86000 / n, missed = i % 4 === 0, caller = i % 400, uuid = 'h' + i;
+      const record = {uuid, state: 'ended', direction: 'inbound', external_number: '+1 555 01' + caller, internal_number: null,
+        contact: {id: caller, name: 'Caller ' + caller, company: 'Company ' + (caller % 50), contact_emails: [], tags: ['t'],
+                  contact_numbers: ['+1 555 01' + caller], external_urls: []},
+        steps: missed ? [['ringing', at], ['ended', at + 30]] : [['ringing', at], ['calling', at + 3], ['ended', at + 60]],
+        answered_at: missed ? null : at + 3, hangup_at: null, ended_at: missed ? at + 30 : at + 60};
+      calls.put({uuid, started: at, caller: 'contact:' + caller, outcome: missed ? 'Missed' : 'Answered', text: JSON.stringify(record)});
+      if (i % 3 === 0) notes.put({uuid, text: JSON.stringify({uuid, note: 'Agreed to call back on Monday about the renewal',
+                                                              disposition: 'Follow up', noted_at: at + 70})}); }
+    t.oncomplete = () => { db.close(); resolve(n); }; t.onabort = () => reject(t.error); }; })"""
+
+STORED_CALLS = """(prefix) => new Promise((resolve) => { const open = indexedDB.open('cloudtalk');
+  open.onsuccess = () => { const r = open.result.transaction('calls').objectStore('calls').count(IDBKeyRange.bound(prefix, prefix + '\\uffff'));
+    r.onsuccess = () => { open.result.close(); resolve(r.result); }; }; })"""
 
 
-def ready_with_history(browser, site: str, history: int, runs: int) -> list[float]:
-    """Warm time to ready with `history` calls stored (the timeline restored from storage)."""
+# The time from typing into the search box until the first matching calls are on the page (the oldest caller's name).
+FIRST_SEARCH = """() => new Promise((resolve) => { const box = document.getElementById('search'), list = document.getElementById('timeline');
+  const started = performance.now();
+  new MutationObserver((_, observer) => { if (list.querySelector('li.call')) { observer.disconnect(); resolve(performance.now() - started); } })
+    .observe(list, {childList: true});
+  box.value = 'Caller 7'; box.dispatchEvent(new Event('input', {bubbles: true})); })"""
+
+
+def ready_with_history(browser, site: str, history: int, runs: int, loaded_ms: list[float], search_ms: list[float]) -> list[float]:
+    """Warm time to ready with `history` calls stored (the newest page read before going live, the rest after)."""
     times = []
     for _ in range(runs):
         context = browser.new_context()
@@ -145,6 +166,11 @@ def ready_with_history(browser, site: str, history: int, runs: int) -> list[floa
         times.append(mark(page, "app-ready"))
         assert page.evaluate("cloudtalkRuntime.path") == "snapshot", "a repeat visit starts from the snapshot"
         assert page.locator("li.call").count() == min(50, history), "only the first page of the timeline is rendered"
+        if history:  # then every stored call in memory, in the background: how long, and how long the first search takes
+            started = page.evaluate("performance.now()")
+            page.wait_for_function(f"document.getElementById('timeline-count').textContent === '{history} calls'", timeout=300_000)
+            loaded_ms.append(page.evaluate("performance.now()") - started)
+            search_ms.append(page.evaluate(FIRST_SEARCH))
         context.close()
     return times
 
@@ -166,7 +192,7 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     page.add_init_script("window.cloudtalkTimings = []")
     page.reload()
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
-    loaded = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:')).length")
+    loaded = page.evaluate(STORED_CALLS, "")
     frame = page.locator("#phone").element_handle().content_frame()
     names = ["ringing", "contact_info", "calling", "hangup", "ended"]
     messages = [
@@ -214,18 +240,54 @@ def burst(browser, site: str, count: int) -> dict[str, float]:
             properties: {call_uuid: 'burst-' + Math.floor(i / 2)}}); }""",
         count,
     )
-    page.wait_for_function(f"Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:burst-')).length >= {count // 2}", timeout=120_000)
+    # done when the timeline counts every call and every call it shows has ended
     page.wait_for_function(
-        "[...document.querySelectorAll('li.call')].every(li => li.dataset.state === 'ended') || true", timeout=60_000
+        f"document.getElementById('timeline-count').textContent === '{count // 2} calls' && "
+        "[...document.querySelectorAll('li.call')].every(li => li.dataset.state === 'ended')", timeout=120_000
     )
     elapsed = time.perf_counter() - started
-    ended = page.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:burst-'))"
-        ".map(k => JSON.parse(localStorage.getItem(k))).filter(c => c.state === 'ended').length"
-    )
-    longest = max(page.evaluate("window.__long") or [0])
+    ended = page.evaluate(STORED_CALLS, "burst-")
+    long_tasks = page.evaluate("window.__long")
+    longest = max(long_tasks) if long_tasks else None  # None: the observer saw no task over 50 ms
     context.close()
     return {"events": count, "calls_recorded": ended, "seconds": elapsed, "longest_task_ms": longest}
+
+
+def restore(browser, site: str, n: int) -> dict[str, float]:
+    """Import an n-call export file through the page, then export it again: seconds, and the longest task of each."""
+    from tests.e2e.test_backup import write_backup
+
+    path = write_backup("bench", n)
+    context = browser.new_context(accept_downloads=True)
+    context.route(f"{PHONE_ORIGIN}/**", FakePhone())
+    page = context.new_page()
+    page.add_init_script(
+        "window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => __long.push(e.duration)))"
+        ".observe({type: 'longtask', buffered: true});"
+    )
+    page.goto(site + "/#/calls")
+    page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
+    page.evaluate("window.__long = []")
+    started = time.perf_counter()
+    page.set_input_files("#import-file", str(path))
+    page.wait_for_function("document.getElementById('history-status').textContent.startsWith('Imported ')", timeout=600_000)
+    imported = time.perf_counter() - started
+    import_long = page.evaluate("window.__long")
+    page.evaluate("window.__long = []")
+    started = time.perf_counter()
+    with page.expect_download(timeout=300_000):
+        page.click("#export-json")
+    exported = time.perf_counter() - started
+    export_long = page.evaluate("window.__long")
+    stored = page.evaluate(STORED_CALLS, "imp-")
+    context.close()
+    return {"calls": n, "stored": stored, "import_s": imported, "import_longest_ms": max(import_long) if import_long else None,
+            "export_s": exported, "export_longest_ms": max(export_long) if export_long else None}
+
+
+def longest(ms: float | None) -> str:
+    """A longest-task figure: "not observed" when the observer saw no task over 50 ms."""
+    return "no task over 50 ms observed" if ms is None else f"longest task {ms:.0f} ms"
 
 
 def own_bytes() -> int:
@@ -242,7 +304,7 @@ def own_bytes() -> int:
 
 
 def memory(browser, site: str, events: int) -> dict[str, float]:
-    """JS heap + Pyodide's wasm memory: after boot, after `events` events, and after as many again past the cap."""
+    """JS heap + Pyodide's wasm memory: after boot, after `events` events, and after as many again (every call is kept)."""
     context = browser.new_context()
     context.route(f"{PHONE_ORIGIN}/**", FakePhone())
     page = context.new_page()
@@ -268,10 +330,10 @@ def memory(browser, site: str, events: int) -> dict[str, float]:
     play(0)
     after = used()
     play(events)
-    past_cap = used()
-    stored = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:')).length")
+    twice = used()
+    stored = page.evaluate(STORED_CALLS, "mem-")
     context.close()
-    return {"boot_mb": base, "after_mb": after, "past_cap_mb": past_cap, "stored_calls": stored, "events": events}
+    return {"boot_mb": base, "after_mb": after, "twice_mb": twice, "stored_calls": stored, "events": events}
 
 
 def survive(crashes: list[str], name: str, measure: Callable[[], dict]) -> dict | None:
@@ -295,7 +357,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--history", type=int, default=5000)
+    parser.add_argument("--history", type=int, default=50_000)
     args = parser.parse_args()
     subprocess.run([sys.executable, "serve.py", "prepare"], cwd=ROOT, check=True)
     floors = write_floors()
@@ -327,7 +389,12 @@ def main() -> int:
             results["boot_ms"] = {k: {kind: median(v[kind]) for kind in v} for k, v in boots.items()}
             results["app_warm_paths"] = app_paths
             results["bytes"] = {"app_cold": median(app_bytes), "pydantic_floor_cold": median(floor_bytes), "app_own_gzip": own_bytes()}
-            results["ready_with_history_warm_ms"] = median(ready_with_history(browser, site, args.history, args.runs))
+            loaded_ms: list[float] = []
+            search_ms: list[float] = []
+            results["ready_with_history_warm_ms"] = median(ready_with_history(browser, site, args.history, args.runs, loaded_ms, search_ms))
+            results["history_loaded_after_ready_ms"] = median(loaded_ms)
+            results["first_search_ms"] = median(search_ms)
+            results["import"] = restore(browser, site, args.history)
             # One stream of 1,000 events is noisy on two cores: repeat it, interleaved, and take medians.
             streams: dict[str, list[dict]] = {"empty": [], "history": []}
             for _ in range(args.runs):
@@ -366,10 +433,11 @@ def write_results(r: dict) -> None:
             ratio = b[app_name][kind] / b[floor][kind]
             reference.append(f"| {app_name.replace('app_', 'Time to ')} ({kind}) | {b[floor][kind]:.0f} ms ({floor}, stock) | "
                              f"{b[app_name][kind]:.0f} ms | {ratio:.3f}× | ≤ {goal}× (earlier goal) | {'held' if ratio <= goal else 'missed'} |")
-    e0, eh, burst = r["per_event_empty"], r["per_event_history"], r["burst"]
+    e0, eh, burst, imp = r["per_event_empty"], r["per_event_history"], r["burst"], r["import"]
+    h = r["per_event_history"]["history"]
     by = r["bytes"]
     mem = r["memory"]
-    history_ratio = r["ready_with_history_warm_ms"] / b["shipped_pydantic"]["warm"]
+    history_ratio = r["ready_with_history_warm_ms"] / b["app_ready"]["warm"]
     bytes_ratio = (by["app_cold"] - by["app_own_gzip"]) / by["pydantic_floor_cold"]
     ratio = eh["p99"] / e0["p99"]
     lines = [
@@ -389,24 +457,30 @@ def write_results(r: dict) -> None:
         "| measure | floor | app | ratio | goal | |",
         "|---|---|---|---|---|---|",
         *rows,
-        f"| Time to ready, repeat visit, {r['per_event_history']['history']} calls stored | {b['shipped_pydantic']['warm']:.0f} ms (shipped_pydantic) | "
-        f"{r['ready_with_history_warm_ms']:.0f} ms | {history_ratio:.3f}× | ≤ 0.5× | {'held' if history_ratio <= 0.5 else 'missed'} |",
+        f"| Time to ready, repeat visit, {h} calls stored | {b['app_ready']['warm']:.0f} ms (the app, none stored) | "
+        f"{r['ready_with_history_warm_ms']:.0f} ms | {history_ratio:.3f}× | ≤ 1.05× | {'held' if history_ratio <= 1.05 else 'missed'} |",
         f"| Per-event p99, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}; past the first 50 events: p99 {e0['p99_after_first_50']:.2f}; "
         f"streams: {', '.join(f'{v:.1f}' for v in e0['p99_each'])}) "
         f"| | ≤ 4 ms | {'held' if e0['p99'] <= 4 else 'missed'} |",
         f"| Per-event p99, {eh['history']} calls stored | | {eh['p99']:.2f} ms (p50 {eh['p50']:.2f}; past the first 50: p99 {eh['p99_after_first_50']:.2f}) "
-        f"| {ratio:.2f}× empty | ≤ 1.5× | {'held' if ratio <= 1.5 else 'missed'} |",
-        f"| Burst of {burst['events']} events | | {burst['calls_recorded']} of {burst['events'] // 2} calls recorded in {burst['seconds']:.2f} s; "
-        f"longest task {burst['longest_task_ms']:.0f} ms | | no task > 200 ms | {'held' if burst['longest_task_ms'] <= 200 else 'missed'} |",
+        f"| {ratio:.2f}× empty | ≤ 1.1× | {'held' if ratio <= 1.1 else 'missed'} |",
+        f"| Burst of {burst['events']} events | | {burst['calls_recorded']} of {burst['events'] // 2} calls recorded and shown ended in "
+        f"{burst['seconds']:.2f} s; {longest(burst['longest_task_ms'])} | | no task > 200 ms | "
+        f"{'held' if (burst['longest_task_ms'] or 0) <= 200 else 'missed'} |",
+        f"| All {h} stored calls in memory, after ready (in the background) | | {r['history_loaded_after_ready_ms']:.0f} ms | | | |",
+        f"| First search results over {h} calls | | {r['first_search_ms']:.0f} ms | | ≤ 100 ms | {'held' if r['first_search_ms'] <= 100 else 'missed'} |",
+        f"| Import of {imp['calls']} calls from a file | | {imp['import_s']:.1f} s ({imp['stored']} stored); {longest(imp['import_longest_ms'])} | | seconds | |",
+        f"| Export (JSON) of {imp['calls']} calls | | {imp['export_s']:.1f} s; {longest(imp['export_longest_ms'])} | | no task > 200 ms | "
+        f"{'held' if (imp['export_longest_ms'] or 0) <= 200 else 'missed'} |",
         f"| Bytes, cold load | {by['pydantic_floor_cold'] / 1e6:.2f} MB (pydantic floor) + {by['app_own_gzip'] / 1e3:.0f} kB app files | "
         f"{by['app_cold'] / 1e6:.2f} MB | {bytes_ratio:.2f}× | ≤ 1.05× | {'held' if bytes_ratio <= 1.05 else 'missed'} |",
         f"| Save one event (CPython core), 10 vs 10,000 calls | | p50 {r['save_cost_cpython']['10']['p50_us']:.0f} µs vs "
         f"{r['save_cost_cpython']['10000']['p50_us']:.0f} µs; {r['save_cost_cpython']['10000']['chars_per_save']:.0f} chars written either way | "
         f"{r['save_cost_cpython']['10000']['p50_us'] / r['save_cost_cpython']['10']['p50_us']:.2f}× | flat | |",
         f"| Memory (JS heap + wasm), 10,000 events | | {mem['boot_mb']:.1f} MB after boot → {mem['after_mb']:.1f} MB "
-        f"(+{mem['after_mb'] - mem['boot_mb']:.1f}); 10,000 more, past the cap: {mem['past_cap_mb']:.1f} MB "
-        f"({mem['stored_calls']} calls stored) | | ≤ +30 MB, then flat | "
-        f"{'held' if mem['after_mb'] - mem['boot_mb'] <= 30 and mem['past_cap_mb'] - mem['after_mb'] <= 3 else 'missed'} |",
+        f"(+{mem['after_mb'] - mem['boot_mb']:.1f}); 10,000 more: {mem['twice_mb']:.1f} MB "
+        f"({mem['stored_calls']} calls stored, every one kept) | | ≤ +30 MB per 5,000 calls | "
+        f"{'held' if mem['after_mb'] - mem['boot_mb'] <= 30 and mem['twice_mb'] - mem['after_mb'] <= 30 else 'missed'} |",
         "",
         "Against the stock floors, the goals of earlier issues:",
         "",

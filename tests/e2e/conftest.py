@@ -20,7 +20,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -303,9 +303,13 @@ class App:
 
     def wait_stored(self, uuid: str, state: str, timeout_ms: int = 15_000) -> None:
         """Wait until the call is saved in this state: every message before the one that did it was handled."""
+        self.wait_store(lambda: (self.stored(uuid) or {}).get("state") == state, f"{uuid} stored as {state}", timeout_ms)
+
+    def wait_store(self, check: Callable[[], bool], what: str, timeout_ms: int = 15_000) -> None:
+        """Wait until `check` (which reads the database through the page) holds."""
         deadline = time.monotonic() + timeout_ms / 1000
-        while (self.stored(uuid) or {}).get("state") != state:  # each read is a round trip to the page: no sleep needed
-            assert time.monotonic() < deadline, f"{uuid} not stored as {state} within {timeout_ms} ms: {self.stored(uuid)}"
+        while not check():  # each read is a round trip to the page: no sleep needed between them
+            assert time.monotonic() < deadline, f"not true within {timeout_ms} ms: {what}"
 
     def diagnostics(self, *, startup: bool = False) -> list[dict]:
         """Diagnostics' entries about messages and storage; with `startup`, the "Start-up" lines (how

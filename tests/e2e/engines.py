@@ -251,7 +251,7 @@ class PlaywrightTab(_PlaywrightScope, Tab):
         return tab
 
     def download(self, css: str) -> tuple[str, str]:
-        with self.page.expect_download() as info:
+        with self.page.expect_download(timeout=120_000) as info:  # a long history is exported in parts
             self.page.click(css)
         return info.value.suggested_filename, Path(info.value.path()).read_text()
 

@@ -54,7 +54,7 @@ def test_each_scenario_button_gives_its_outcome_and_the_real_phone_is_never_requ
 def test_the_simulator_burst_records_a_hundred_calls(app: App):
     open_simulator(app)
     play(app, "Burst")
-    app.tab.wait("Object.keys(localStorage).filter(k => k.startsWith('cloudtalk:v2:call:burst-')).length === 100", timeout_ms=60_000)
+    app.wait_store(lambda: app.stored_count("burst-") == 100, "a hundred calls stored", timeout_ms=60_000)
     app.go("calls")
     app.tab.wait("document.getElementById('timeline-count').textContent === '100 calls'")
 

@@ -77,10 +77,8 @@ def test_notes_and_disposition_are_saved_with_the_call_exported_and_searchable(a
     app.tab.wait_visible("#call-notes")
     app.tab.fill("#note", "Wants a quote for <b>20</b> seats")
     app.tab.select("#disposition", "Follow up")
-    app.tab.wait(
-        "(() => { const c = JSON.parse(localStorage.getItem('cloudtalk:v2:call:note-1'));"
-        " return c.note === 'Wants a quote for <b>20</b> seats' && c.disposition === 'Follow up'; })()"
-    )
+    app.wait_store(lambda: ((c := app.stored("note-1"))["note"], c["disposition"]) == ("Wants a quote for <b>20</b> seats", "Follow up"),
+                   "the note and disposition stored")
     app.tab.wait("document.getElementById('note-status').textContent === 'Saved.'")
     # Search finds the call by its note; the text is shown as text, never as HTML.
     app.go("calls")
@@ -102,7 +100,7 @@ def test_a_note_longer_than_the_cap_is_cut(app: App):
     app.call("ringing", "long-note", external_number=NUMBER)
     app.tab.wait_visible("#call-notes")
     app.tab.js("() => { const n = document.getElementById('note'); n.value = 'x'.repeat(2500); n.dispatchEvent(new Event('input')); n.blur(); }")
-    app.tab.wait("(JSON.parse(localStorage.getItem('cloudtalk:v2:call:long-note')) || {}).note?.length === 2000")
+    app.wait_store(lambda: len((app.stored("long-note") or {}).get("note", "")) == 2000, "the note stored, cut at 2,000")
 
 
 def test_the_card_shows_the_callers_earlier_calls_and_a_first_time_caller(app: App):
@@ -210,7 +208,7 @@ def test_a_second_tab_sees_notes_and_done_marks(app: App):
     app.tab.fill("#note", "Call after 5")
     app.tab.js("document.getElementById('note').blur()")
     app.wait_stored("two-1", "ended")
-    other.tab.wait("(JSON.parse(localStorage.getItem('cloudtalk:v2:call:two-1')) || {}).note === 'Call after 5'")
+    other.wait_store(lambda: (other.stored("two-1") or {}).get("note") == "Call after 5", "the note stored")
     other.go("calls")
     other.tab.fill("#search", "after 5")
     other.tab.wait("document.querySelectorAll('li.call').length === 1")

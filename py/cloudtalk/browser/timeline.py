@@ -10,6 +10,7 @@ event stays small and does not grow with the history.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,9 +21,10 @@ import js
 from ..calls import Call
 from ..log import CallLog, iso_utc
 from ..present import Badge, ItemLook, item_look, matches
-from .dom import by_id, clear, el, listen, local_clock, local_time
+from .dom import by_id, clear, el, listen, local_clock, local_time, spawn
 
 PAGE = 50
+COUNT_SLICE = 2000  # calls matched per slice while counting a search's results
 
 
 class Timeline:
@@ -39,6 +41,7 @@ class Timeline:
         self.selected: str | None = None
         self.parts: dict[str, _Parts] = {}
         self.limit = PAGE
+        self._generation = 0  # each full redraw; a count left from an earlier one stops
         self.query = ""
         self.outcome = ""
         listen(self.more, "click", lambda _e: self.show_more())
@@ -52,19 +55,46 @@ class Timeline:
         clear(self.root)
         self.items.clear()
         self.parts.clear()
+        self._generation += 1
         calls: Iterable[Call] = self.log.newest_first()
+        held: list[Call] = []
+        scanned = 0
         if self.query or self.outcome:
-            calls = [c for c in calls if matches(c, self.query, self.outcome)]
-            total = len(calls)
-        else:
-            total = len(self.log)  # unfiltered: no need to look at the calls past the first page
+            # The first page of matches is drawn as soon as it is found; the rest are counted after, a slice
+            # at a time, so a search over tens of thousands of calls answers at once.
+            held = list(calls)  # the calls as they are now: the count goes on over these
+            found: list[Call] = []
+            for call in held:
+                scanned += 1
+                if matches(call, self.query, self.outcome):
+                    found.append(call)
+                    if len(found) == self.limit:
+                        break
+            calls = found
         page = js.document.createDocumentFragment()
         for call in itertools.islice(calls, self.limit):
             item = self._item(call)
             self.items[call.uuid] = item
             page.append(item)
         self.root.append(page)
-        self._footer(len(self.items), total)
+        if not (self.query or self.outcome):
+            self._footer(len(self.items), len(self.log))  # unfiltered: no need to look at the calls past the first page
+        elif scanned < len(held):
+            self.more.hidden = True
+            self.empty.hidden = True
+            self.count.textContent = f"{len(self.items)}+ matching, counting…"
+            spawn(self._count_rest(held, scanned, len(self.items), self._generation))
+        else:
+            self._footer(len(self.items), len(self.items))
+
+    async def _count_rest(self, held: list[Call], start: int, found: int, generation: int) -> None:
+        for begin in range(start, len(held), COUNT_SLICE):
+            await asyncio.sleep(0)  # let the page draw and take input between slices
+            if generation != self._generation:
+                return  # the search changed, or the page was drawn again
+            found += sum(1 for call in held[begin : begin + COUNT_SLICE] if matches(call, self.query, self.outcome))
+        if generation == self._generation:
+            self._footer(len(self.items), found)
 
     def update(self, call: Call) -> None:
         """Re-render one call: replace its item, or put a new call on top."""

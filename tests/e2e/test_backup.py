@@ -1,0 +1,124 @@
+"""Backup and restore through the page: a long history imported from the app's own export file, found again after a
+reload, exported the same; a damaged or foreign file refused whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cloudtalk import persist
+from cloudtalk.calls import Call, Direction, State, Step
+from cloudtalk.events import Contact
+from cloudtalk.log import export_json
+
+from .conftest import ARTIFACTS, App
+
+# A year of a busy agent, or less where the driver carries every byte of the export back through WebDriver.
+HISTORY = {"chromium": 50_000, "firefox": 5_000, "webkit": 5_000}
+RETURNING = "+44 20 7946 0000"  # one caller who rang every 100th call
+DAY = 86_400.0
+
+
+def history(n: int) -> list[Call]:
+    """n calls a minute apart, oldest first, ending a day ago: outbound no-answers, inbound answered and missed."""
+    start = 1_700_000_000.0
+    calls = []
+    for i in range(n):
+        at = start + 60 * i
+        returning = i % 100 == 0
+        inbound = i % 3 != 0
+        answered = inbound and i % 2 == 0
+        steps = [Step("ringing" if inbound else "dialing", at)]
+        if answered:
+            steps.append(Step("calling", at + 5))
+        steps.append(Step("ended", at + 40))
+        calls.append(Call(
+            uuid=f"imp-{i:05}", state=State.ENDED, direction=Direction.INBOUND if inbound else Direction.OUTBOUND,
+            external_number=RETURNING if returning else f"+1 555 {i:06}",
+            contact=Contact(name=f"Customer {i:05}") if i % 7 == 0 else None,
+            steps=tuple(steps), answered_at=at + 5 if answered else None, ended_at=at + 40,
+            note="the oldest note, kept through it all" if i == 0 else "", noted_at=at + 50 if i == 0 else None,
+        ))  # fmt: skip
+    return calls
+
+
+def write_backup(engine: str, n: int) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"backup-{engine}-{n}.json"
+    if not path.exists():
+        path.write_text(export_json(list(reversed(history(n))), exported_at=1_800_000_000.0))
+    return path
+
+
+def test_a_long_history_restored_from_a_file_is_all_there_after_a_reload_and_exports_the_same(app: App):
+    n = HISTORY[app.engine.name]
+    path = write_backup(app.engine.name, n)
+    app.open("/#/calls")
+    app.call("ringing", "live-1", external_number=RETURNING)  # a call of this browser, merged with the file's
+    app.call("ended", "live-1", external_number=RETURNING)
+    app.wait_stored("live-1", "ended")
+    app.tab.set_files("#import-file", path)
+    app.tab.wait("document.getElementById('history-status').textContent.startsWith('Imported ')", timeout_ms=180_000)
+    assert app.tab.text("#history-status").endswith(f": {n:,} new call(s), 0 updated, 0 already here.")
+    app.reload()
+    app.tab.wait(f"document.getElementById('timeline-count').textContent === '{n + 1} calls'", timeout_ms=120_000)
+    assert app.stored_count("imp-") == n
+    oldest = app.stored("imp-00000")
+    assert oldest["note"] == "the oldest note, kept through it all"
+    # search and the outcome filter reach the oldest call
+    app.tab.fill("#search", "Customer 00000")
+    app.tab.wait(f"document.querySelector('{app.item('imp-00000')}') !== null")
+    app.tab.fill("#search", "")
+    app.tab.select("#outcome-filter", "No answer")
+    app.tab.wait(f"document.getElementById('timeline-count').textContent === '{sum(1 for i in range(n) if i % 3 == 0)} matching'")
+    app.tab.select("#outcome-filter", "")
+    # the returning caller's card counts every one of their calls
+    app.tab.click(f"{app.item('live-1')} button.call-open")
+    app.tab.wait("document.getElementById('history-line').textContent.includes('earlier call')")
+    assert app.tab.text("#history-line").startswith(f"{n // 100} earlier calls")
+    app.go("calls")
+    _name, first = app.tab.download("#export-json")
+    _name, second = app.tab.download("#export-json")
+    strip = lambda text: {**json.loads(text), "exported_at": None}  # noqa: E731
+    assert strip(first) == strip(second)
+    calls = json.loads(first)["calls"]
+    assert len(calls) == n + 1 and calls[-1]["uuid"] == "imp-00000" and calls[0]["uuid"] == "live-1"
+    assert {c["uuid"]: c for c in calls}["imp-00000"]["note"] == "the oldest note, kept through it all"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('{"format": "cloudtalk-calls", "schema": 3, "calls": [{"uuid": "x"', "it is not a JSON file, or it was cut short"),
+        ('{"format": "cloudtalk-recording", "version": 1, "messages": []}', "not a call history exported by this app"),
+    ],
+)
+def test_a_damaged_or_foreign_file_is_refused_whole_and_nothing_changes(app: App, content: str, reason: str):
+    app.open("/#/calls")
+    app.call("ringing", "mine-1", contact={"name": "Mine"})
+    app.call("ended", "mine-1")
+    app.wait_stored("mine-1", "ended")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"damaged-{app.engine.name}.json"
+    path.write_text(content)
+    app.tab.set_files("#import-file", path)
+    app.tab.wait("document.getElementById('history-status').textContent.startsWith('Not imported: ')")
+    assert reason in app.tab.text("#history-status") and app.tab.text("#history-status").endswith("Nothing was changed.")
+    assert reason in app.tab.text("#notice-text")
+    assert app.stored_count() == 1 and app.tab.count("li.call") == 1
+
+
+def test_a_file_with_one_damaged_call_among_good_ones_changes_nothing(app: App):
+    app.open("/#/calls")
+    good = [persist.to_record(c) for c in reversed(history(30))]
+    good[17] = {**good[17], "state": "sideways"}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"one-damaged-{app.engine.name}.json"
+    path.write_text(json.dumps({"format": "cloudtalk-calls", "schema": 3, "exported_at": "x", "calls": good}))
+    app.tab.set_files("#import-file", path)
+    app.tab.wait("document.getElementById('history-status').textContent.startsWith('Not imported: ')")
+    assert "call 18 (imp-00012) is damaged" in app.tab.text("#history-status")
+    assert app.stored_count() == 0 and app.tab.count("li.call") == 0
+    app.check_accessibility("a refused import")
