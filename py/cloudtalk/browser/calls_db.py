@@ -132,12 +132,13 @@ class CallsDB:
         calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
         for (store, _uuid), entry in batch.items():
             (calls if store == CALLS else notes).put(_object(entry))
+        committed = finished(transaction)  # listening now: the commit may end before a spawned coroutine first runs
         _commit(transaction)
-        spawn(self._settle(transaction, batch))
+        spawn(self._settle(committed, batch))
 
-    async def _settle(self, transaction: Any, batch: dict[tuple[str, str], dict[str, Any]]) -> None:
+    async def _settle(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any]]) -> None:
         try:
-            await finished(transaction)
+            await committed
         except OSError as error:
             refused_before = len(self.unsaved)
             for key, entry in batch.items():
