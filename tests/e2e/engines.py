@@ -411,7 +411,11 @@ _CATCH_DOWNLOAD = """
 _CLEAN_SLATE = """async () => {
   localStorage.clear(); sessionStorage.clear();
   const names = indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : ['cloudtalk', 'filler'];
-  for (const name of names) await new Promise((resolve) => { const r = indexedDB.deleteDatabase(name); r.onsuccess = r.onerror = r.onblocked = resolve; });
+  for (const name of names) {  // a closed window's connection can outlive it a moment (WebKit): wait for the deletion itself
+    const gone = await new Promise((resolve) => { const r = indexedDB.deleteDatabase(name);
+      r.onsuccess = () => resolve(true); r.onerror = () => resolve(false); setTimeout(() => resolve(false), 10000); });
+    if (!gone) return 'the database ' + name + ' could not be deleted';
+  }
   if (self.caches) await caches.delete('cloudtalk-snapshots');
   if (!navigator.locks) return true;
   for (let i = 0; i < 600; i++) {

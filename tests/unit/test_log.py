@@ -408,3 +408,40 @@ def test_absorbing_another_tabs_copy_updates_inserts_or_forgets_without_writing(
     log.absorb("b", None)
     log.absorb("never-seen", None)
     assert [c.uuid for c in log.newest_first()] == ["c", "a"] and store.writes == writes
+
+
+def test_an_unreadable_note_does_not_stop_the_notes_after_it_from_loading():
+    store = MemoryCallStore()
+    log = CallLog(store)
+    log.apply(event("ringing", "a"), at=1)
+    log.annotate("a", note="kept", at=2)
+    calls, notes = store.texts()
+    again = CallLog(MemoryCallStore())
+    report = again.load(calls, ["{broken", *notes])
+    assert again.get("a").note == "kept" and report.unreadable == ["{broken"]
+
+
+def test_an_unreadable_record_is_named_by_its_uuid_or_its_first_forty_characters():
+    again = CallLog(MemoryCallStore())
+    long_junk = "x" * 100
+    report = again.load([long_junk, json.dumps({"uuid": "named", "state": "?"})])
+    assert report.unreadable == ["x" * 40, "named"]
+
+
+def test_a_restore_counts_every_update():
+    source = CallLog(MemoryCallStore())
+    for uuid in ("a", "b", "c"):
+        source.apply(event("ringing", uuid), at=ord(uuid))
+    log = CallLog(MemoryCallStore())
+    log.restore(list(source.oldest_first()))
+    for uuid in ("a", "b", "c"):
+        source.apply(event("ended", uuid), at=200 + ord(uuid))
+    assert log.restore(list(source.oldest_first())) == type(log.restore([]))(0, 3, 0)
+
+
+def test_the_whole_csv_export_joins_its_parts_past_one_chunk():
+    log = CallLog(MemoryCallStore())
+    for i in range(501):
+        log.apply(event("ringing", f"c{i}"), at=i)
+    calls = list(log.newest_first())
+    assert export_csv(calls) == "".join(export_csv_parts(calls)) and export_csv(calls).count("\r\n") == 502

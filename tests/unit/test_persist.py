@@ -120,3 +120,24 @@ def test_migrations_run_in_order_from_any_older_schema():
     assert persist.migrate(dict(V1), 1) == {**V1, "note": "", "disposition": "", "noted_at": None}
     assert persist.migrate({**V1, "note": "x", "disposition": ""}, 2)["note"] == "x"
     assert persist.migrate({"a": 1}, persist.SCHEMA_VERSION) == {"a": 1}
+
+
+def test_a_note_alone_or_a_disposition_alone_is_the_agents_word():
+    assert persist.has_note(replace(answered_call(), note="only a note"))
+    assert persist.has_note(replace(answered_call(), disposition="Interested"))
+
+
+def test_note_texts_and_call_texts_are_compact_and_keep_text_as_written():
+    call = replace(answered_call(), note="Zoë: ok", disposition="Interested", noted_at=5.0)
+    for text in (persist.note_entry(call)["text"], persist.call_entry(call, None)["text"]):
+        assert ": " not in text.replace("Zoë: ok", "") and ", " not in text
+        assert "Zoë" in text
+
+
+def test_stored_notes_are_capped_on_reading_and_an_unknown_age_stays_unknown():
+    text = json.dumps({"uuid": "n", "note": "y" * 2500, "disposition": "z" * 60, "noted_at": None})
+    _uuid, note = persist.decode_note(text)
+    assert (len(note.note), len(note.disposition), note.noted_at) == (2000, 40, None)
+    record = {**to_record(answered_call()), "note": "y" * 2500, "disposition": "z" * 60}
+    call = from_record(record)
+    assert (len(call.note), len(call.disposition)) == (2000, 40)
