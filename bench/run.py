@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "py"))  # the core, to write an export file as the app does
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.e2e.conftest import FAKE_PHONE, PHONE_ORIGIN, free_port, start_server, stop_server  # noqa: E402

@@ -445,3 +445,20 @@ def test_the_whole_csv_export_joins_its_parts_past_one_chunk():
         log.apply(event("ringing", f"c{i}"), at=i)
     calls = list(log.newest_first())
     assert export_csv(calls) == "".join(export_csv_parts(calls)) and export_csv(calls).count("\r\n") == 502
+
+
+def test_a_live_call_another_tab_no_longer_has_is_no_longer_the_active_one():
+    store = MemoryCallStore()
+    log = CallLog(store)
+    log.apply(event("ringing", "live"), at=1)
+    log.absorb("live", None)
+    assert log.active() is None and "live" not in log
+
+
+def test_saving_a_note_writes_exactly_one_note_entry():
+    store = MemoryCallStore()
+    log = CallLog(store)
+    log.apply(event("ringing", "n"), at=1)
+    before = store.writes
+    log.annotate("n", note="one", at=2)
+    assert store.writes == before + 1 and list(store.notes) == ["n"]
