@@ -223,8 +223,9 @@ def percentile(values: list[float], q: float) -> float:
     return values[max(0, int(len(values) * q) - 1)]
 
 
-def burst(browser, site: str, count: int) -> dict[str, float]:
-    context = browser.new_context()
+def watching_long_tasks(browser, site: str) -> tuple:
+    """A fresh context with the app ready on its calls view, its long tasks (over 50 ms) collected in window.__long."""
+    context = browser.new_context(accept_downloads=True)
     context.route(f"{PHONE_ORIGIN}/**", FakePhone())
     page = context.new_page()
     page.add_init_script(
@@ -234,6 +235,11 @@ def burst(browser, site: str, count: int) -> dict[str, float]:
     page.goto(site + "/#/calls")
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
     page.evaluate("window.__long = []")
+    return context, page
+
+
+def burst(browser, site: str, count: int) -> dict[str, float]:
+    context, page = watching_long_tasks(browser, site)
     frame = page.locator("#phone").element_handle().content_frame()
     started = time.perf_counter()
     frame.evaluate(
@@ -259,16 +265,7 @@ def restore(browser, site: str, n: int) -> dict[str, float]:
     from tests.e2e.test_backup import write_backup
 
     path = write_backup("bench", n)
-    context = browser.new_context(accept_downloads=True)
-    context.route(f"{PHONE_ORIGIN}/**", FakePhone())
-    page = context.new_page()
-    page.add_init_script(
-        "window.__long = []; new PerformanceObserver((l) => l.getEntries().forEach((e) => __long.push(e.duration)))"
-        ".observe({type: 'longtask', buffered: true});"
-    )
-    page.goto(site + "/#/calls")
-    page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
-    page.evaluate("window.__long = []")
+    context, page = watching_long_tasks(browser, site)
     started = time.perf_counter()
     page.set_input_files("#import-file", str(path))
     page.wait_for_function("document.getElementById('history-status').textContent.startsWith('Imported ')", timeout=600_000)

@@ -16,13 +16,8 @@ from cloudtalk.log import CallLog, export_json
 from cloudtalk.persist import MemoryCallStore
 
 from .messages import message
+from .test_persist import V1
 from .test_properties import contacts, names
-
-V1 = {
-    "uuid": "old", "state": "ended", "direction": "inbound", "external_number": "+1 555 0100", "internal_number": None,
-    "contact": {"id": 3, "name": "Old", "company": None, "contact_emails": [], "contact_numbers": [], "external_urls": [], "tags": []},
-    "steps": [["ringing", 10.0], ["ended", 20.0]], "answered_at": None, "hangup_at": None, "ended_at": 20.0,
-}  # fmt: skip
 
 
 def test_an_export_of_schema_1_and_2_as_older_versions_wrote_them_is_read_and_migrated():
