@@ -80,9 +80,9 @@ async def main() -> None:
 
     channel = js.BroadcastChannel.new(CHANNEL) if hasattr(js.window, "BroadcastChannel") else None
 
-    def written(calls: list[str], notes: list[str]) -> None:
+    def written(uuids: list[str]) -> None:
         if channel is not None:
-            channel.postMessage(js.JSON.parse(json.dumps({"calls": sorted({*calls, *notes})})))
+            channel.postMessage(js.JSON.parse(json.dumps({"calls": uuids})))
 
     store: CallStore
     try:
@@ -258,7 +258,7 @@ async def main() -> None:
             call = None
             if text is not None:
                 try:
-                    call = persist.decode(text, persist.decode_note(note)[1] if note is not None else None)
+                    call = persist.decode_stored(text, note)
                 except (ValueError, KeyError, TypeError, IndexError):
                     continue  # unreadable: left as the writer stored it
             workspace.absorb(uuid, call)

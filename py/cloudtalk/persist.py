@@ -239,6 +239,11 @@ def decode(text: str, note: Note | None = None) -> Call:
     return from_record(record)
 
 
+def decode_stored(text: str, note_text: str | None) -> Call:
+    """A call as the store holds it: its record's text and, if it has one, its note record's text."""
+    return decode(text, decode_note(note_text)[1] if note_text is not None else None)
+
+
 def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
     """Schema 2 adds the agent's note and disposition to each call."""
     return {**record, "note": "", "disposition": ""}

@@ -141,3 +141,10 @@ def test_stored_notes_are_capped_on_reading_and_an_unknown_age_stays_unknown():
     record = {**to_record(answered_call()), "note": "y" * 2500, "disposition": "z" * 60}
     call = from_record(record)
     assert (len(call.note), len(call.disposition)) == (2000, 40)
+
+
+def test_a_stored_call_is_read_with_its_note_record_or_without_one():
+    call = replace(answered_call(), note="n", disposition="Interested", noted_at=3.0)
+    text, note = persist.call_entry(call, None)["text"], persist.note_entry(call)["text"]
+    assert persist.decode_stored(text, note) == call
+    assert persist.decode_stored(text, None) == answered_call()

@@ -195,7 +195,7 @@ def _reads_back(stored: tuple[str | None, str | None], call: Call | None) -> boo
     if call is None or text is None:
         return False
     try:
-        decoded = persist.decode(text, persist.decode_note(note)[1] if note is not None else None)
+        decoded = persist.decode_stored(text, note)
     except (ValueError, KeyError, TypeError, IndexError):
         return False
     return decoded == call

@@ -37,40 +37,33 @@ def _object(entry: dict[str, Any]) -> Any:
     return to_js(entry, dict_converter=js.Object.fromEntries)
 
 
-def done(request: Any) -> asyncio.Future[Any]:
-    """An IDBRequest (or IDBOpenDBRequest) as something to await: its result, or its error raised."""
+def _settles(target: Any, ok: str, failed: str, result: Callable[[], Any], otherwise: str) -> asyncio.Future[Any]:
+    """An IndexedDB request or transaction as something to await: `result()` on its `ok` event, its error raised on
+    `failed`. Listening starts here, so call it before the target can finish."""
     future: asyncio.Future[Any] = asyncio.get_event_loop().create_future()
 
     def succeeded(_event: Any) -> None:
         if not future.done():
-            future.set_result(request.result)
+            future.set_result(result())
 
-    def failed(_event: Any) -> None:
+    def went_wrong(_event: Any) -> None:
         if not future.done():
-            error = request.error
-            future.set_exception(OSError(f"{error.name}: {error.message}" if error else "IndexedDB request failed"))
+            error = target.error
+            future.set_exception(OSError(f"{error.name}: {error.message}" if error else otherwise))
 
-    request.onsuccess = create_once_callable(succeeded)
-    request.onerror = create_once_callable(failed)
+    setattr(target, ok, create_once_callable(succeeded))
+    setattr(target, failed, create_once_callable(went_wrong))
     return future
+
+
+def done(request: Any) -> asyncio.Future[Any]:
+    """An IDBRequest (or IDBOpenDBRequest): its result, or its error raised."""
+    return _settles(request, "onsuccess", "onerror", lambda: request.result, "IndexedDB request failed")
 
 
 def finished(transaction: Any) -> asyncio.Future[None]:
-    """A transaction as something to await: None once committed, or its error raised."""
-    future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
-
-    def complete(_event: Any) -> None:
-        if not future.done():
-            future.set_result(None)
-
-    def aborted(_event: Any) -> None:
-        if not future.done():
-            error = transaction.error
-            future.set_exception(OSError(f"{error.name}: {error.message}" if error else "the transaction was aborted"))
-
-    transaction.oncomplete = create_once_callable(complete)
-    transaction.onabort = create_once_callable(aborted)
-    return future
+    """A transaction: None once committed, or its error raised."""
+    return _settles(transaction, "oncomplete", "onabort", lambda: None, "the transaction was aborted")
 
 
 def _upgrade(event: Any) -> None:
@@ -86,17 +79,17 @@ def _upgrade(event: Any) -> None:
 class CallsDB:
     """The CallStore of the page: puts queued per task, committed at its end; reads awaited."""
 
-    def __init__(self, db: Any, on_problem: Callable[[str], None], on_written: Callable[[list[str], list[str]], None]) -> None:
+    def __init__(self, db: Any, on_problem: Callable[[str], None], on_written: Callable[[list[str]], None]) -> None:
         self.db = db
         self.on_problem = on_problem  # a write was refused, or could be written again: a sentence for people
-        self.on_written = on_written  # (call uuids, note uuids) committed: for the other tabs
+        self.on_written = on_written  # the uuids whose call or note was committed: for the other tabs
         self._batch: dict[tuple[str, str], dict[str, Any]] = {}
         self.unsaved: dict[tuple[str, str], dict[str, Any]] = {}  # refused by the browser, kept here, tried again
         self._flush_proxy = create_proxy(self._flush)
         self.commits = 0
 
     @classmethod
-    async def open(cls, on_problem: Callable[[str], None], on_written: Callable[[list[str], list[str]], None]) -> CallsDB:
+    async def open(cls, on_problem: Callable[[str], None], on_written: Callable[[list[str]], None]) -> CallsDB:
         request = js.indexedDB.open(NAME, VERSION)
         request.onupgradeneeded = create_once_callable(_upgrade)
         db = await done(request)
@@ -154,7 +147,7 @@ class CallsDB:
                 del self.unsaved[key]
         if had_unsaved and not self.unsaved:
             self.on_problem("Every change is stored again.")
-        self.on_written([u for s, u in batch if s == CALLS], [u for s, u in batch if s == NOTES])
+        self.on_written(sorted({uuid for _store, uuid in batch}))
 
     def retry(self) -> None:
         """Try the refused writes again (called now and then)."""
