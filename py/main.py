@@ -284,7 +284,7 @@ async def main() -> None:
         listen(channel, "message", other_tab)
 
     def other_tab_mark(event: Any) -> None:
-        # Another tab marked a call-back done (localStorage keeps the marks), or cleared everything.
+        # Another tab marked a call-back done (localStorage keeps the marks; a clear comes on the channel).
         if event.key:
             workspace.absorb_mark(str(event.key), str(event.newValue) if event.newValue else None)
 
