@@ -7,7 +7,8 @@ purpose, seen, and then forgotten, so that the test's own ending checks pass.
 
 from __future__ import annotations
 
-from .conftest import App
+from .conftest import FAKE_PHONE, App, needs
+from .engines import PHONE_HOST
 
 
 def test_the_watcher_sees_uncaught_errors_and_csp_violations(app: App):
@@ -28,3 +29,15 @@ def test_a_request_outside_the_site_and_the_phone_is_seen(app: App):
     app.tab.wait("true")
     assert any(url.startswith("https://tracker.example/") for url in app.engine.external_requests())
     app.engine.forget_requests()
+
+
+@needs("a browser started afresh")
+def test_a_browser_that_ended_is_started_afresh_for_the_next_test(app: App):
+    app.open()
+    app.engine.kill_browser()
+    restarts = len(app.engine.restarts)
+    app.engine.start_test({PHONE_HOST: FAKE_PHONE})  # what the next test's setup does
+    assert len(app.engine.restarts) == restarts + 1, "the dead session was not noticed"
+    assert "had ended" in app.engine.restarts.pop()  # planted: not reported as the engine's own fault
+    app.tab = app.engine.new_tab()
+    app.open()
