@@ -74,6 +74,9 @@ boot.ignoredSink = None
 boot.busy = None  # the app's answer to "is a call in progress?"
 boot.phoneHere = None  # the app's hook: called with true or false when the phone arrives or leaves
 boot.ready = False
+boot.phoneMountedAt = None  # performance.now() when the phone's iframe was created in this tab
+boot.phoneLoadedAt = None  # ... and when its page loaded
+boot.phoneBlocked = ""  # the CSP directive that refused the phone's frame, if one did
 window.cloudtalkBoot = boot
 
 if partner_error:
@@ -93,12 +96,30 @@ def mount_phone():
     iframe.setAttribute("width", "420")
     iframe.setAttribute("height", "700")
     iframe.src = config.phone_src(partner, simulator)
+    boot.phoneMountedAt = js.performance.now()
+    boot.phoneLoadedAt = None
+    iframe.addEventListener("load", keep(phone_loaded))
     by_id("phone-slot").append(iframe)
     boot.iframe = iframe
     by_id("phone-elsewhere").hidden = True
     window.performance.mark("phone-in-dom")
     if boot.phoneHere:
         boot.phoneHere(True)
+
+
+def phone_loaded(_event):
+    # For the readiness check: the phone's page loaded (an error page loads too; a silent drop never does).
+    boot.phoneLoadedAt = js.performance.now()
+
+
+def frame_refused(event):
+    # For the readiness check: the page's own Content-Security-Policy refused the phone's frame.
+    directive = str(event.effectiveDirective)
+    if directive in ("frame-src", "child-src", "default-src") and str(event.blockedURI).startswith(phone_origin):
+        boot.phoneBlocked = directive
+
+
+window.addEventListener("securitypolicyviolation", keep(frame_refused))
 
 
 def unmount_phone(text):

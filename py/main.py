@@ -27,6 +27,7 @@ from cloudtalk.browser.history import CallerHistory
 from cloudtalk.browser.notes import NotesPanel
 from cloudtalk.browser.panels import DiagnosticsPanel, SettingsPanel, download, download_blob, stamp
 from cloudtalk.browser.phone import PhoneDock, wait_for_boot
+from cloudtalk.browser.readiness import ReadinessCheck
 from cloudtalk.browser.router import Router
 from cloudtalk.browser.runtime import report_start, save_snapshot_later
 from cloudtalk.browser.screen_pop import ScreenPop
@@ -144,12 +145,22 @@ async def main() -> None:
 
     diagnostics = DiagnosticsPanel(app.diagnostics, download_recording)
     redraw_diagnostics[0] = diagnostics.changed
+
+    def outage(text: str) -> None:
+        diagnostics_log.add("network", text, at=time.time())
+        diagnostics.changed()
+
+    readiness = ReadinessCheck(boot, settings, on_outage=outage, in_call=lambda: log.active() is not None,
+                               announce=alerts.announce, storage=storage)
+    router.on_change.append(lambda _name: readiness.set_visible("ready" in router.shown))
+    dock.on_here.append(lambda _here: spawn(readiness.observe()))
     report_start(app.diagnostics, time.time)
     router.on_change.append(lambda _name: diagnostics.set_visible("diagnostics" in router.shown))
     router.on_change.append(lambda _name: views.callbacks.set_visible("callbacks" in router.shown))
 
     def settings_saved(old: Settings, new: Settings) -> None:
         workspace.settings_changed(new)
+        readiness.settings = new
         if new.record_session:
             app.start_recording()
         else:
@@ -312,6 +323,8 @@ async def main() -> None:
     asked_to_persist = False
 
     def after_a_call(_event: PhoneEvent, change: Change) -> None:
+        if change.changed and (change.call.outcome is not None or change.previous is None):
+            readiness.call_changed()  # the offline banner warns of a live call
         # The first call that ends on this page is a good moment to ask the browser to keep the history.
         nonlocal asked_to_persist
         if not asked_to_persist and change.changed and change.call.outcome is not None:
@@ -363,6 +376,8 @@ async def main() -> None:
     js.window.performance.mark("app-ready")
     if archive is not None:
         archive.load_the_rest()
+    readiness.offer_once()
+    spawn(readiness.observe())
     save_snapshot_later(app.diagnostics, time.time, diagnostics.changed, busy=lambda: log.active() is not None)
 
 

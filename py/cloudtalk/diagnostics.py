@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
-KINDS = ("rejected", "ignored", "corrected", "handler_error", "storage", "startup")
+KINDS = ("rejected", "ignored", "corrected", "handler_error", "storage", "network", "startup")
 # What the navigation badge counts: something was lost or failed. A corrected message was
 # accepted, and how the runtime started is information: both are listed for whoever looks,
-# without raising an alarm.
-PROBLEMS = ("rejected", "ignored", "handler_error", "storage")
+# without raising an alarm. A network outage is a time when calls could not arrive: counted.
+PROBLEMS = ("rejected", "ignored", "handler_error", "storage", "network")
 
 
 @dataclass(frozen=True)

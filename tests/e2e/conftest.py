@@ -50,6 +50,9 @@ LACKS: dict[str, dict[str, str]] = {
         "a storage quota": "Marionette cannot set a site's storage quota",
         "a renderer crash": "Marionette cannot crash a content process on purpose",
         "a browser started afresh": "Marionette's Firefox is started once a run; it has not ended under a test here",
+        "a fake microphone": "Marionette sets no site permissions, and no fake audio device is set up here",
+        "a host name that is not localhost": "Firefox here resolves only localhost to this machine",
+        "a phone that never answers": "the test proxy answers every phone request at once",
     },
     "webkit": {
         "screenshots": "WebKitWebDriver's Take Screenshot never returns under Xvfb here (WebKitGTK 2.50.6)",
@@ -59,6 +62,9 @@ LACKS: dict[str, dict[str, str]] = {
         "viewport emulation": "WebKitWebDriver sizes the window, not the page's viewport",
         "a storage quota": "WebKitWebDriver cannot set a site's storage quota",
         "a renderer crash": "WebKitWebDriver cannot crash a web process on purpose",
+        "a fake microphone": "WebKitWebDriver sets no site permissions, and no fake audio device is set up here",
+        "a host name that is not localhost": "MiniBrowser here resolves only localhost to this machine",
+        "a phone that never answers": "the test proxy answers every phone request at once",
     },
 }
 

@@ -37,7 +37,12 @@ from .https_proxy import HttpsProxy
 
 PHONE_HOST = "phone.cloudtalk.io"
 TIMEOUT_MS = 30_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TEST_HOST = "app.test"  # Chromium resolves it to this machine: http://app.test is not a secure context
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--use-fake-device-for-media-stream",  # a fake microphone (a beeping tone) and camera, as a headset would be
+    f"--host-resolver-rules=MAP {TEST_HOST} 127.0.0.1",  # the site under a host name that is not localhost
+]
 VIEWPORT = (1280, 900)
 # Hosts the browsers themselves call (updates, remote settings), never the app: left out of the
 # check that the app requests nothing outside its origin and the phone.
@@ -179,6 +184,11 @@ class Engine(ABC):
 
     @abstractmethod
     def tabs(self) -> list[Tab]: ...
+
+    def set_online(self, tab: Tab, online: bool) -> None:
+        """The network goes away or comes back. Here only the page's offline/online event fires
+        (navigator.onLine keeps its value); Chromium takes the network itself away."""
+        tab.js("(online) => window.dispatchEvent(new Event(online ? 'online' : 'offline'))", online)
 
     def wait_tabs(self, count: int) -> list[Tab]:
         """Wait until the page has opened windows by itself to make `count` tabs; return them all."""
@@ -328,6 +338,24 @@ class Chromium(Engine):
         browser's own again. The override outlives the page and the context, so a test that sets one resets it."""
         session = self.context.new_cdp_session(tab.page)  # type: ignore[attr-defined]
         session.send("Storage.overrideQuotaForOrigin", {"origin": origin, **({} if quota_bytes is None else {"quotaSize": quota_bytes})})
+
+    def set_online(self, tab: Tab, online: bool) -> None:
+        self.context.set_offline(not online)
+
+    def grant(self, origin: str, *permissions: str) -> None:
+        self.context.grant_permissions(list(permissions), origin=origin)
+
+    def deny(self, tab: Tab, origin: str, permission: str) -> None:
+        """Block a permission for the site, as a person's "Block" in the site settings would (DevTools protocol)."""
+        session = self.context.new_cdp_session(tab.page)  # type: ignore[attr-defined]
+        context_id = session.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]  # this test's context, not the default
+        session.send("Browser.setPermission", {"permission": {"name": permission}, "setting": "denied", "origin": origin,
+                                               "browserContextId": context_id})
+
+    def never_answer(self, host: str) -> None:
+        """From now on, requests to https://host/ get no answer at all, as behind a firewall that drops them."""
+        self.context.unroute(f"https://{host}/**")
+        self.context.route(f"https://{host}/**", lambda route: self._loads.setdefault(host, []).append(route.request.url))
 
     def crash(self, tab: Tab) -> None:
         """Kill the tab's renderer as a crash would (DevTools Page.crash): no unload, no pagehide, nothing flushed."""

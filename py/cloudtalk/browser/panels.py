@@ -24,6 +24,7 @@ KIND_LABELS = {
     "corrected": "Accepted, corrected",
     "handler_error": "Handler error",
     "storage": "Storage",
+    "network": "Network",
     "startup": "Start-up",
 }
 
@@ -161,7 +162,8 @@ class DiagnosticsPanel:
         counts = self.diagnostics.counts
         self.summary.textContent = (
             f"{counts['rejected']} rejected · {counts['ignored']} ignored · {counts['corrected']} corrected fields in accepted "
-            f"messages · {counts['handler_error']} handler errors · {counts['storage']} storage notices since this page loaded. "
+            f"messages · {counts['handler_error']} handler errors · {counts['storage']} storage notices · "
+            f"{counts['network']} network outages since this page loaded. "
             f"Repeats are counted on one line; the newest {self.diagnostics.limit} lines are kept."
         )
         clear(self.root)

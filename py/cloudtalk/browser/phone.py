@@ -51,6 +51,7 @@ class PhoneDock:
         self.dock = by_id("dock")
         self.toggle = by_id("dock-toggle")
         self.state_label = by_id("dock-state")
+        self.on_here: list[Callable[[bool], None]] = []  # told when the phone arrives in this tab or leaves it
         listen(self.toggle, "click", lambda _e: self.set_minimised(not self.minimised))
 
     @property
@@ -74,6 +75,8 @@ class PhoneDock:
             self.show_state("· in another tab")
         else:
             self.show_state("")
+        for told in self.on_here:
+            told(here)
 
     def take_over(
         self, receive: Callable[[Any], Any], ignore: Callable[[str, Any], Any], busy: Callable[[], bool]

@@ -15,7 +15,7 @@ import js
 
 from .dom import by_id, keep, listen
 
-ROUTES = ("calls", "contact", "callbacks", "settings", "diagnostics")
+ROUTES = ("calls", "contact", "callbacks", "ready", "settings", "diagnostics")
 WIDE = "(min-width: 1200px)"
 # In the workspace, the views shown with each route (the left column first). The card always shows,
 # and the timeline keeps its place next to it while a call rings.

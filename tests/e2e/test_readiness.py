@@ -1,0 +1,143 @@
+"""Ready to take calls: the check's lines in the states that matter, the microphone test, the offline banner.
+
+Chromium has a fake microphone (a beeping tone, --use-fake-device-for-media-stream), sets permissions
+through its driver and the DevTools protocol, takes the network away, and resolves a test host name
+that is not localhost. Firefox and WebKit run the offline test through the page's offline/online events.
+"""
+
+from __future__ import annotations
+
+from .conftest import App, needs, shot
+from .engines import PHONE_HOST, TEST_HOST
+
+LINE = "#ready-lines li[data-key='{}']"
+
+
+def line(app: App, key: str) -> dict:
+    """A line of the check: its severity and its text."""
+    css = LINE.format(key)
+    app.tab.wait_for(css)
+    return {"severity": app.tab.attr(css, "class").split("sev-")[1], "text": app.tab.text(css)}
+
+
+def wait_line(app: App, key: str, severity: str, words: str = "") -> dict:
+    css = LINE.format(key)
+    app.tab.wait(f"""(w) => {{ const li = document.querySelector("{css}");
+        return li && li.classList.contains('sev-{severity}') && li.textContent.includes(w); }}""", words)
+    return line(app, key)
+
+
+def dock(app: App) -> str:
+    return app.tab.text("#dock-ready-text")
+
+
+@needs("a fake microphone")
+def test_with_the_microphone_allowed_the_test_shows_a_moving_level_and_the_device(app: App):
+    app.engine.grant(app.base, "microphone")  # type: ignore[attr-defined]
+    app.open("/#/ready")
+    assert wait_line(app, "permission", "ok", "Allowed for this site")
+    assert wait_line(app, "inputs", "ok", "audio input")
+    assert wait_line(app, "frame", "ok", "Permissions-Policy")["severity"] == "ok"  # Chromium reports the frame's policy
+    assert wait_line(app, "secure", "ok")
+    assert wait_line(app, "phone", "ok", "loaded in")
+    assert dock(app) == "Ready"
+    app.check_accessibility("the check, all well")
+    shot(app.tab, "ready-all-good")
+    app.tab.click("#mic-test")
+    wait_line(app, "mic-test", "ok", "Listening on")
+    assert app.tab.js("document.querySelector('#mic-level').labels.length") == 1, "the meter has an accessible name"
+    # The fake device beeps: the level goes up and down again. Collect distinct levels until both are seen.
+    levels = app.tab.wait("""() => { const v = document.querySelector('#mic-level').value;
+        (window.__levels ||= new Set()).add(Math.round(v * 100));
+        const seen = [...window.__levels]; return Math.max(...seen) > 2 && seen.length >= 3 && seen; }""")
+    assert max(levels) > 2 and len(levels) >= 3, levels
+    assert "Listening on" in app.tab.text("#mic-device")
+    app.check_accessibility("the check, testing the microphone")
+    app.tab.click("#mic-test")  # Stop test
+    assert wait_line(app, "mic-test", "ok", "sound was heard")
+    assert app.tab.js("document.querySelector('#mic-level').value") == 0
+    assert app.tab.text("#mic-test") == "Test microphone"
+
+
+@needs("a fake microphone")
+def test_with_the_microphone_blocked_the_lines_name_the_block_and_the_fix(app: App):
+    app.open("/#/calls")
+    app.engine.deny(app.tab, app.base, "microphone")  # type: ignore[attr-defined]
+    app.go("ready")
+    blocked = wait_line(app, "permission", "problem", "Blocked")
+    assert "site information icon" in blocked["text"] and "Allow" in blocked["text"]
+    app.tab.wait("document.querySelector('#dock-ready-text').textContent === 'Microphone blocked'")
+    app.tab.click("#mic-test")
+    refused = wait_line(app, "mic-test", "problem", "refused")
+    assert "site information icon" in refused["text"]
+    assert "Not ready" in app.tab.text("#ready-summary")
+    app.check_accessibility("the check, microphone blocked")
+    shot(app.tab, "ready-microphone-blocked")
+
+
+def test_offline_shows_a_banner_warns_of_a_live_call_and_lists_the_outage(app: App):
+    app.open("/#/calls")
+    assert app.tab.js("document.querySelector('#offline-banner').hidden")
+    app.call("ringing", "net-1", contact={"name": "Mid-call"})
+    app.call("calling", "net-1")
+    app.wait_item("net-1", state="on_call")
+    app.engine.set_online(app.tab, False)
+    app.tab.wait("!document.querySelector('#offline-banner').hidden")
+    banner = app.tab.text("#offline-banner")
+    assert "You are offline: calls cannot reach this phone" in banner and "The call in progress may drop." in banner
+    assert app.tab.attr("#offline-banner", "role") == "alert"
+    app.tab.wait("document.querySelector('#dock-ready-text').textContent === 'Offline'")
+    app.go("ready")
+    assert wait_line(app, "network", "problem", "Offline")
+    app.check_accessibility("the check, offline")
+    shot(app.tab, "ready-offline")
+    app.call("hangup", "net-1")
+    app.call("ended", "net-1")
+    app.wait_item("net-1", outcome="Answered")
+    assert "may drop" not in app.tab.text("#offline-banner"), "no call in progress any more"
+    app.engine.set_online(app.tab, True)
+    app.tab.wait("document.querySelector('#offline-banner').hidden")
+    assert wait_line(app, "network", "ok", "Online")
+    outages = [entry for entry in app.diagnostics() if entry["kind"] == "network"]
+    assert len(outages) == 1 and outages[0]["reason"].startswith("Offline for "), outages
+    assert " to " in outages[0]["reason"] and "calls could not reach this phone" in outages[0]["reason"]
+
+
+@needs("a host name that is not localhost")
+def test_plain_http_from_a_host_name_says_the_phone_needs_https(app: App):
+    port = app.base.rsplit(":", 1)[1]
+    app.base = f"http://{TEST_HOST}:{port}"
+    app.allowed_origins = (app.base,)  # type: ignore[attr-defined]
+    app.open("/#/ready")
+    insecure = wait_line(app, "secure", "problem", f"plain http:// from {TEST_HOST}")
+    assert "HTTPS" in insecure["text"] and "Hosting" in insecure["text"]
+    app.tab.wait("document.querySelector('#dock-ready-text').textContent === 'Needs HTTPS'")
+    app.check_accessibility("the check, plain http")
+
+
+def test_over_a_secure_origin_the_https_line_is_fine(app: App):
+    app.open("/#/ready")  # 127.0.0.1: a secure context, as localhost is
+    assert wait_line(app, "secure", "ok", "secure context")["severity"] == "ok"
+    assert "plain http://" not in app.tab.text("#ready-lines")
+
+
+@needs("a phone that never answers")
+def test_a_phone_page_that_never_loads_names_the_likely_causes(app: App):
+    app.engine.never_answer(PHONE_HOST)  # type: ignore[attr-defined]
+    app.open("/#/ready")
+    assert wait_line(app, "phone", "info", "is loading")
+    stuck = wait_line(app, "phone", "problem", "has not loaded after")  # the check looks again after 20 s by itself
+    assert "firewall" in stuck["text"] and "frame-src" in stuck["text"] and PHONE_HOST in stuck["text"]
+    assert dock(app) == "Phone not loading"
+    app.check_accessibility("the check, phone not loading")
+
+
+def test_the_check_is_offered_once_on_first_use(app: App):
+    app.open("/#/calls")
+    app.tab.wait("!document.querySelector('#ready-offer').hidden")
+    app.check_accessibility("the offer of the check")
+    app.tab.click("#ready-offer-dismiss")
+    assert app.tab.js("document.querySelector('#ready-offer').hidden")
+    app.reload()
+    app.tab.wait("document.querySelector('#dock-ready-text').textContent !== ''")  # the check has run its first look
+    assert app.tab.js("document.querySelector('#ready-offer').hidden"), "offered once, not on every start"
