@@ -324,7 +324,7 @@ async def main() -> None:
 
     def after_a_call(_event: PhoneEvent, change: Change) -> None:
         if change.changed and (change.call.outcome is not None or change.previous is None):
-            readiness.call_changed()  # the offline banner warns of a live call
+            readiness.call_changed(started=change.previous is None)
         # The first call that ends on this page is a good moment to ask the browser to keep the history.
         nonlocal asked_to_persist
         if not asked_to_persist and change.changed and change.call.outcome is not None:

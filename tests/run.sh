@@ -2,9 +2,16 @@
 # The whole test suite, from a fresh machine: three browser engines (Chromium, Firefox ESR,
 # WebKitGTK) from Debian, a virtual environment, the vendored runtime, then ruff, the core tests
 # in Pyodide, and pytest (the core on CPython, serve.py, end to end in all three engines).
-#   bash tests/run.sh [pytest args...]      E2E_ENGINES=chromium bash tests/run.sh   (one engine)
+#   bash tests/run.sh [pytest args...]      the whole suite (what CI runs)
+#   bash tests/run.sh --quick [pytest args...]   for local work: the same, end to end in Chromium only
+#   E2E_ENGINES=chromium,firefox bash tests/run.sh   (the engines to drive)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--quick" ]; then
+  shift
+  export E2E_ENGINES=chromium
+fi
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 

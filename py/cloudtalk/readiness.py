@@ -93,7 +93,7 @@ def _secure(f: Facts) -> Line:
     if f.secure:
         return Line("secure", title, OK, "This page is a secure context (HTTPS or this computer).")
     return Line("secure", title, PROBLEM, f"This page comes over plain http:// from {f.host}.",
-                "The phone needs HTTPS for its microphone: serve the app over HTTPS (README, “Hosting it”).")
+                "The phone needs HTTPS for its microphone: serve the app over HTTPS (README, “Hosting”).")
 
 
 def _frame(f: Facts) -> Line:
@@ -152,7 +152,7 @@ def _mic_test(f: Facts) -> Line:
         return Line("mic-test", title, PROBLEM, reason, fix)
     if test.peak > LEVEL_HEARD:
         return Line("mic-test", title, OK, f"Worked with {device}: sound was heard.")
-    return Line("mic-test", title, WARN, f"{device} gave only silence.",
+    return Line("mic-test", title, WARN, f"Only silence from {device}.",
                 "Check that it is not muted (a switch on the headset, or the system's sound settings), then test again.")
 
 

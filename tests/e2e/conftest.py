@@ -250,7 +250,7 @@ class App:
             if not any(ENGINE_CRASH in error for error in errors) or len(ENGINE_FAULTS) >= ENGINE_FAULT_CAP:
                 raise
             ENGINE_FAULTS.append(f"{self.engine.name}: crashed while booting, loaded once more: {errors}")
-            self.tab.js("() => { window.__errors = []; }")
+            self.tab.forget_problems()
             self.tab.goto("about:blank")
             self.tab.goto(self.base + path)
             self.wait_ready()
@@ -376,7 +376,7 @@ class App:
         assert violations == [], f"accessibility, {state}, {self.engine.name}: {json.dumps(violations, indent=1)}"
 
     def check_clean(self, allowed_origins: tuple[str, ...] = ()) -> None:
-        for tab in self.engine.tabs():
+        for tab in self.engine.opened:  # every tab of the test, closed ones too, over all their loads
             errors, csp = tab.problems()
             assert errors == [], f"uncaught page errors in {self.engine.name}: {errors}"
             assert csp == [], f"Content Security Policy violations in {self.engine.name}: {csp}"

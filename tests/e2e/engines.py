@@ -149,15 +149,32 @@ class Tab(Scope):
     def title(self) -> str:
         return self.js("document.title")
 
+    closed_with: tuple[list[str], list[str]] | None = None  # what problems() said just before the tab closed
+
     def problems(self) -> tuple[list[str], list[str]]:
-        """(uncaught errors, CSP violations) the watcher script recorded in this page."""
+        """(uncaught errors, CSP violations) the watcher script recorded in this tab, over every load of it
+        (watch.js keeps them in the tab's sessionStorage); for a closed tab, what it had when it closed."""
+        if self.closed_with is not None:
+            return self.closed_with
         return self.js("[window.__errors || [], window.__csp || []]")
+
+    def forget_problems(self) -> None:
+        """Forget what was recorded (after a test planted an error on purpose)."""
+        self.js("() => { window.__errors.length = 0; window.__csp.length = 0; sessionStorage.removeItem('__watch'); }")
+
+    def _keep_problems(self) -> None:
+        """Read the tab's problems before it closes, so that the test's ending check still sees them."""
+        try:
+            self.closed_with = self.problems()
+        except Exception as error:  # noqa: BLE001 - a page that cannot answer any more: say so, as a problem
+            self.closed_with = ([f"the tab could not be read before it closed: {error}"], [])
 
 
 class Engine(ABC):
     name: str
     version: str = "?"
     proxy: HttpsProxy | None = None
+    opened: list[Any]  # every tab of the current test, in the order opened, closed ones too
 
     @abstractmethod
     def start_test(self, pages: dict[str, str]) -> None:
@@ -272,13 +289,19 @@ class PlaywrightTab(_PlaywrightScope, Tab):
         return info.value.suggested_filename, Path(info.value.path()).read_text()
 
     def close(self) -> None:
+        self._keep_problems()
         self.page.close()
 
     def problems(self) -> tuple[list[str], list[str]]:
-        if self.page.is_closed():
-            return self.errors, []
+        if self.page.is_closed():  # closed by the test (what it had then), by the page itself, or crashed
+            errors, csp = self.closed_with or ([], [])
+            return [*self.errors, *(e for e in errors if e not in self.errors)], csp
         errors, csp = super().problems()
         return [*self.errors, *errors], csp
+
+    def forget_problems(self) -> None:
+        super().forget_problems()
+        self.errors.clear()  # Chromium's own record of page errors
 
 
 class Chromium(Engine):
@@ -635,6 +658,7 @@ class WebDriverTab(_WebDriverScope, Tab):
         return name, text
 
     def close(self) -> None:
+        self._keep_problems()
         self._focus().close_window()
         self.closed = True
         self.engine.current_handle = None

@@ -218,17 +218,39 @@ def test_partner_comes_from_the_url_and_a_bad_one_is_reported(app: App):
     assert "Ignored ?partner=" in app.tab.text("#notice")
 
 
-def test_settings_persist_and_turn_off_showing_the_contact(app: App):
+def test_settings_persist_across_a_reload(app: App):
     app.open("/#/settings")
     app.tab.check("#set-show-contact", False)
     app.tab.click("#settings-form button[type=submit]")
     app.tab.wait("document.getElementById('settings-status').textContent === 'Saved.'")
     app.reload()
     assert app.tab.js("document.getElementById('set-show-contact').checked") is False
-    app.go("calls")
-    app.call("ringing", "quiet-1")
-    app.wait_item("quiet-1", state="ringing")  # handled: the item is there
-    assert app.tab.js("location.hash") == "#/calls"
+    assert app.tab.js("document.getElementById('set-maximise').checked") is True
+
+
+def visible_views(app: App) -> list[str]:
+    return app.tab.js("[...document.querySelectorAll('[data-view]')].filter(v => !v.hidden).map(v => v.dataset.view)")
+
+
+@needs("viewport emulation")
+def test_the_show_contact_setting_decides_whether_a_ringing_call_brings_the_card_forward(app: App):
+    # Below 1200 px one view shows at a time, so bringing the card forward replaces the timeline: the
+    # setting's effect shows. (Wider, the card sits beside the timeline whatever the setting.)
+    with app.emulating(viewport=(900, 900)):
+        app.open("/#/calls")
+        app.call("ringing", "loud-1", contact={"name": "Brought forward"})
+        app.tab.wait("location.hash === '#/contact'")
+        assert visible_views(app) == ["contact"]
+        app.call("ended", "loud-1")
+        app.go("settings")
+        app.tab.check("#set-show-contact", False)
+        app.tab.click("#settings-form button[type=submit]")
+        app.tab.wait("document.getElementById('settings-status').textContent === 'Saved.'")
+        app.go("calls")
+        app.call("ringing", "quiet-1")
+        app.wait_item("quiet-1", state="ringing")  # handled: the item is there
+        assert app.tab.js("location.hash") == "#/calls"
+        assert visible_views(app) == ["calls"]
 
 
 def test_a_bad_partner_in_settings_is_refused_with_a_reason(app: App):

@@ -19,8 +19,25 @@ def test_the_watcher_sees_uncaught_errors_and_csp_violations(app: App):
     assert any("planted error" in e for e in errors)
     assert any(v.startswith("script-src") for v in csp), csp
     assert app.tab.js("window.inline ?? null") is None, "the policy kept the inline script from running"
-    app.tab.js("() => { window.__errors.length = 0; window.__csp.length = 0; }")
-    getattr(app.tab, "errors", []).clear()  # Chromium's own record of page errors
+    app.tab.forget_problems()
+
+
+def test_errors_of_an_earlier_load_and_of_a_closed_tab_are_still_seen(app: App):
+    app.open()
+    app.tab.js("() => { const s = document.createElement('script'); s.src = '/tests/e2e/throw.js'; document.body.append(s); }")
+    app.tab.wait("(window.__errors || []).length > 0")
+    app.reload()  # a new load of the tab: what the last one saw is kept
+    assert any("planted error" in e for e in app.tab.problems()[0])
+    other = App(app.engine, app.base).open()
+    other.tab.js("() => { const s = document.createElement('script'); s.src = '/tests/e2e/throw.js'; document.body.append(s); }")
+    other.tab.wait("(window.__errors || []).length > 0")
+    other.tab.close()
+    assert any("planted error" in e for e in other.tab.problems()[0]), "a closed tab's errors are kept"
+    assert other.tab in app.engine.opened, "the ending check reads closed tabs too"
+    app.tab.forget_problems()
+    other.tab.closed_with = ([], [])  # planted: forgotten
+    if hasattr(other.tab, "errors"):
+        other.tab.errors.clear()
 
 
 def test_a_request_outside_the_site_and_the_phone_is_seen(app: App):

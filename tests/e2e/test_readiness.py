@@ -57,6 +57,20 @@ def test_with_the_microphone_allowed_the_test_shows_a_moving_level_and_the_devic
     assert wait_line(app, "mic-test", "ok", "sound was heard")
     assert app.tab.js("document.querySelector('#mic-level').value") == 0
     assert app.tab.text("#mic-test") == "Test microphone"
+    # Again, and a call rings meanwhile: the phone gets the microphone back. The check stays on screen (the
+    # contact is not brought forward), so it is the call that stops the test, not leaving the view.
+    app.go("settings")
+    app.tab.check("#set-show-contact", False)
+    app.tab.click("#settings-form button[type=submit]")
+    app.tab.wait("document.getElementById('settings-status').textContent === 'Saved.'")
+    app.go("ready")
+    app.tab.click("#mic-test")
+    wait_line(app, "mic-test", "ok", "Listening on")
+    app.call("ringing", "mic-1", contact={"name": "Needs the microphone"})
+    # Well before the test's own end (15 s): it is the call that stops it.
+    app.tab.wait("document.querySelector('#mic-test').textContent === 'Test microphone'", timeout_ms=5_000)
+    assert "Tested" in app.tab.text("#mic-device")
+    assert app.tab.js("location.hash") == "#/ready"
 
 
 @needs("a fake microphone")

@@ -275,8 +275,11 @@ class ReadinessCheck:
             self.announce("Back online: calls reach this phone again.")
         self.update(online=online)
 
-    def call_changed(self) -> None:
-        """A call started or ended: the offline banner says whether a live call may drop."""
+    def call_changed(self, started: bool) -> None:
+        """A call started or ended: the offline banner says whether a live call may drop, and a
+        microphone test in progress gives the microphone back to the phone for the new call."""
+        if started:
+            self.mic.stop()
         if not self.facts.online:
             by_id("offline-text").textContent = offline_text(self.in_call())
 
