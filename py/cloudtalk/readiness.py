@@ -85,7 +85,7 @@ class Line(NamedTuple):
 
 
 def _site_settings(browser: Browser, what: str) -> str:
-    return SITE_SETTINGS.get(browser, SITE_SETTINGS["other"]).format(what=what)
+    return SITE_SETTINGS[browser].format(what=what)
 
 
 def _secure(f: Facts) -> Line:
@@ -254,11 +254,9 @@ def offline_text(in_call: bool) -> str:
     return text + " The call in progress may drop." if in_call else text
 
 
-def outage_text(started: float, ended: float | None, clock_text: str, end_text: str = "") -> str:
-    """Diagnostics' line for one outage; `clock_text`/`end_text` are its start and end as the page words times."""
-    if ended is None:
-        return f"Offline since {clock_text}: calls could not reach this phone."
+def outage_text(started: float, ended: float, start_text: str, end_text: str) -> str:
+    """Diagnostics' line for one outage, once it is over; `start_text`/`end_text` are its times as the page words them."""
     seconds = max(0, round(ended - started))
     minutes, secs = divmod(seconds, 60)
     length = f"{minutes} min {secs} s" if minutes else f"{secs} s"
-    return f"Offline for {length}, {clock_text} to {end_text}: calls could not reach this phone."
+    return f"Offline for {length}, {start_text} to {end_text}: calls could not reach this phone."

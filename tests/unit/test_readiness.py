@@ -269,7 +269,6 @@ def test_the_offline_banner_warns_of_a_live_call_dropping():
 
 
 def test_an_outage_is_worded_with_its_length():
-    assert outage_text(100.0, None, "10:00:00") == "Offline since 10:00:00: calls could not reach this phone."
     assert outage_text(100.0, 112.4, "10:00:00", "10:00:12") == \
         "Offline for 12 s, 10:00:00 to 10:00:12: calls could not reach this phone."
     assert outage_text(100.0, 100.0 + 125, "a", "b").startswith("Offline for 2 min 5 s, a to b")
