@@ -35,17 +35,20 @@ const report = (globalThis.cloudtalkRuntime = {
 const entryURL = (key) => new URL(`snapshot/${key}`, INDEX).href;
 const mark = (name) => globalThis.performance?.mark?.(`runtime-${name}`);
 
-// What a start needs short of Pyodide itself begins the moment this module runs (index.html loads it
-// beside PyScript): the small files, the key, and reading the stored snapshot and its checksum, all
-// network or off-main-thread work. The heavy part (Pyodide's 1.2 MB of JavaScript, pydantic-core's
-// native module) waits until the phone is on the page, so that the phone never waits for it.
+// Only the small files are fetched the moment this module runs (index.html loads it beside PyScript).
+// Everything heavy waits until the phone is on the page, so that the phone never waits for it: reading
+// the stored snapshot (tens of MB from the Cache API) and its checksum, Pyodide's 1.2 MB of JavaScript,
+// pydantic-core's native module. "On the page" is the boot script's mark `phone-in-dom`; in a tab
+// without the phone (another tab has it) the work starts when PyScript asks for the runtime.
+let phoneOrAsked;
+const goAhead = new Promise((resolve) => { phoneOrAsked = resolve; });
 const early = begin();
 
 function begin() {
   mark("begin");
   const info = fetch(INDEX + "runtime.json").then((r) => r.json());
   const lockText = fetch(INDEX + "pyodide-lock.json").then((r) => r.text());
-  const found = lookUp(info, lockText);
+  const found = goAhead.then(() => lookUp(info, lockText));
   let heavy = null;
   const load = () => {
     heavy ??= {
@@ -105,6 +108,7 @@ function start(options) {
 /** What PyScript calls. The runtime may be starting already (see `whenPhonePlaced` below). */
 export async function loadPyodide(options = {}) {
   mark("asked");
+  phoneOrAsked();
   const pyodide = await start(options);
   if (options.stdout) pyodide.setStdout({ batched: options.stdout });
   if (options.stderr) pyodide.setStderr({ batched: options.stderr });
@@ -113,8 +117,11 @@ export async function loadPyodide(options = {}) {
 
 // The page's own start begins once the phone is on screen, not when PyScript gets round to asking:
 // the phone never waits for Pyodide, and Pyodide does not wait for the rest of PyScript's start-up.
-if (enabled && globalThis.document) {
-  whenPhonePlaced(() => start({ packages: PACKAGES }));
+if (globalThis.document) {
+  whenPhonePlaced(() => {
+    phoneOrAsked();
+    if (enabled) start({ packages: PACKAGES });
+  });
 }
 
 function whenPhonePlaced(run) {
