@@ -155,3 +155,14 @@ def test_the_check_is_offered_once_on_first_use(app: App):
     app.reload()
     app.tab.wait("document.querySelector('#dock-ready-text').textContent !== ''")  # the check has run its first look
     assert app.tab.js("document.querySelector('#ready-offer').hidden"), "offered once, not on every start"
+
+
+def test_the_offer_goes_once_the_first_call_comes(app: App):
+    app.open("/#/calls")
+    app.tab.wait("!document.querySelector('#ready-offer').hidden")
+    app.call("ringing", "first-1", contact={"name": "First caller"})
+    app.wait_item("first-1", state="ringing")
+    app.tab.wait("document.querySelector('#ready-offer').hidden")
+    app.reload()
+    app.tab.wait("document.querySelector('#dock-ready-text').textContent !== ''")
+    assert app.tab.js("document.querySelector('#ready-offer').hidden"), "not offered again after a call"

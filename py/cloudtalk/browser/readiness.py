@@ -280,6 +280,10 @@ class ReadinessCheck:
         microphone test in progress gives the microphone back to the phone for the new call."""
         if started:
             self.mic.stop()
+            offer = by_id("ready-offer")
+            if not offer.hidden:  # the first call came: the offer "before the first call" is over
+                offer.hidden = True
+                self._offered()
         if not self.facts.online:
             by_id("offline-text").textContent = offline_text(self.in_call())
 
