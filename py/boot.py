@@ -77,6 +77,7 @@ boot.ready = False
 boot.phoneMountedAt = None  # performance.now() when the phone's iframe was created in this tab
 boot.phoneLoadedAt = None  # ... and when its page loaded
 boot.phoneBlocked = ""  # the CSP directive that refused the phone's frame, if one did
+boot.installPrompt = None  # the browser's install offer (beforeinstallprompt), when it made one
 window.cloudtalkBoot = boot
 
 if partner_error:
@@ -120,6 +121,16 @@ def frame_refused(event):
 
 
 window.addEventListener("securitypolicyviolation", keep(frame_refused))
+
+
+def can_install(event):
+    # Chromium offers to install the app once, often before the app is live: kept for Settings'
+    # "Install as an app" (cloudtalk.browser.installable), instead of the browser's own banner.
+    event.preventDefault()
+    boot.installPrompt = event
+
+
+window.addEventListener("beforeinstallprompt", keep(can_install))
 
 
 def unmount_phone(text):

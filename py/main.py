@@ -24,6 +24,7 @@ from cloudtalk.browser.calls_db import CHANNEL, CallsDB
 from cloudtalk.browser.contact import ContactCard
 from cloudtalk.browser.dom import by_id, keep, listen, spawn
 from cloudtalk.browser.history import CallerHistory
+from cloudtalk.browser.installable import InstallableApp
 from cloudtalk.browser.notes import NotesPanel
 from cloudtalk.browser.panels import DiagnosticsPanel, SettingsPanel, download, download_blob, stamp
 from cloudtalk.browser.phone import PhoneDock, wait_for_boot
@@ -175,6 +176,14 @@ async def main() -> None:
                 js.window.location.assign(url.href)
 
     SettingsPanel(settings, storage, on_saved=settings_saved)
+
+    def startup_line(text: str) -> None:
+        diagnostics_log.add("startup", text, at=time.time())
+        diagnostics.changed()
+
+    installable = InstallableApp(boot, in_call=lambda: log.active() is not None, on_startup_line=startup_line,
+                                 announce=alerts.announce)
+    views.callbacks.on_count.append(installable.badge)
     if bool(boot.simulator) != (settings.phone == "simulator"):  # ?phone= overrides the setting for this visit
         help_text = by_id("set-phone-help")
         phone = "simulator" if boot.simulator else "CloudTalk Phone"
@@ -325,6 +334,7 @@ async def main() -> None:
     def after_a_call(_event: PhoneEvent, change: Change) -> None:
         if change.changed and (change.call.outcome is not None or change.previous is None):
             readiness.call_changed(started=change.previous is None)
+            installable.call_changed()
         # The first call that ends on this page is a good moment to ask the browser to keep the history.
         nonlocal asked_to_persist
         if not asked_to_persist and change.changed and change.call.outcome is not None:
@@ -378,7 +388,9 @@ async def main() -> None:
         archive.load_the_rest()
     readiness.offer_once()
     spawn(readiness.observe())
-    save_snapshot_later(app.diagnostics, time.time, diagnostics.changed, busy=lambda: log.active() is not None)
+    # The offline copy of the app (sw.js) is stored after the snapshot is made: the two never share the cores.
+    save_snapshot_later(app.diagnostics, time.time, diagnostics.changed, busy=lambda: log.active() is not None,
+                        then=lambda: spawn(installable.register()))
 
 
 await main()  # noqa: F704 - PyScript runs this module with top-level await

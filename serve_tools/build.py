@@ -8,10 +8,11 @@ from pathlib import Path
 from . import ROOT, SetupError
 from .appfiles import ARCHIVE, DIGEST, app_archive, app_digest
 from .prepare import prepare
+from .webapp import write as write_webapp
 
 # What a deployed site needs: the app's own files plus vendor/.
 SITE_FILES = ("index.html", "pyscript.toml", "app.css")
-SITE_FOLDERS = ("py", "runtime", "simulator", "vendor")
+SITE_FOLDERS = ("py", "runtime", "simulator", "vendor", "icons")
 
 
 def build(dest: Path) -> None:
@@ -31,6 +32,8 @@ def build(dest: Path) -> None:
             shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     (dest / ARCHIVE).write_bytes(app_archive(ROOT / "py"))  # what PyScript fetches (served live by serve.py)
     (dest / DIGEST).write_bytes(app_digest(ROOT / "py"))  # what the snapshot key covers
+    version = write_webapp(dest)  # app.webmanifest and sw.js, over the files just written
     (dest / ".nojekyll").write_text("")  # GitHub Pages: serve folders that start with _ too
     size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
-    print(f"Built a static site in {dest} ({size / 1e6:.1f} MB). Serve it with any static server.", flush=True)
+    print(f"Built a static site in {dest} ({size / 1e6:.1f} MB, version {version}). Serve it with any static server.",
+          flush=True)

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from . import ROOT, SetupError
 from .appfiles import ARCHIVE, DIGEST, app_archive, app_digest, newest
+from .webapp import MANIFEST, WORKER, WORKER_SOURCE, manifest_bytes, site_files, worker_bytes
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -31,6 +32,7 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".ico": "image/x-icon",
     ".txt": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
 }
 # Already-compressed formats gain nothing from gzip.
 INCOMPRESSIBLE = {".zip", ".whl", ".png", ".ico"}
@@ -41,6 +43,35 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
     _gzip_cache: ClassVar[dict[tuple[str, float], bytes]] = {}
+    _worker_cache: ClassVar[dict[tuple, bytes]] = {}
+    stored_extra: ClassVar[tuple[str, ...]] = ()  # more files for the service worker to store (the tests' watcher)
+
+    def page(self, html: bytes) -> bytes:
+        """An HTML page as served (a subclass may add to it)."""
+        return html
+
+    def site_bytes(self, relative: str) -> bytes:
+        """A file of the site exactly as this server sends it: what the service worker's digests cover."""
+        root = Path(self.directory)
+        if relative == ARCHIVE:
+            return app_archive(root / "py")
+        if relative == DIGEST:
+            return app_digest(root / "py")
+        if relative == MANIFEST:
+            return manifest_bytes()
+        data = (root / relative).read_bytes()
+        return self.page(data) if relative.endswith(".html") else data
+
+    def worker(self) -> tuple[bytes, float]:
+        root = Path(self.directory)
+        files = site_files(root, self.stored_extra)
+        stamps = [(root / f).stat().st_mtime for f in files if (root / f).is_file()]
+        mtime = max([*stamps, newest(root / "py"), WORKER_SOURCE.stat().st_mtime])
+        key = (str(root), type(self).__name__, tuple(files), mtime)
+        if key not in self._worker_cache:  # hashing the runtime takes a moment: once per change
+            self._worker_cache.clear()
+            self._worker_cache[key] = worker_bytes(files, self.site_bytes)
+        return self._worker_cache[key], mtime
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         if os.environ.get("SERVE_QUIET") != "1":
@@ -60,8 +91,17 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return self._send(lambda: app_archive(root / "py"), newest(root / "py"), "application/zip", gzipped=False)
         if not path.exists() and path == root / DIGEST:
             return self._send(lambda: app_digest(root / "py"), newest(root / "py"), "text/plain; charset=utf-8", gzipped=False)
+        if not path.exists() and path == root / MANIFEST:  # serve_tools/webapp.py; `serve.py build` writes both
+            return self._send(manifest_bytes, (ROOT / "serve_tools" / "webapp.py").stat().st_mtime,
+                              CONTENT_TYPES[".webmanifest"], gzipped=False)
+        if not path.exists() and path == root / WORKER:
+            body, mtime = self.worker()
+            return self._send(lambda: body, mtime, CONTENT_TYPES[".js"], gzipped=False)
         suffix = path.suffix.lower()
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if suffix == ".html" and path.is_file():
+            return self._send(lambda: self.page(path.read_bytes()), path.stat().st_mtime, CONTENT_TYPES[".html"],
+                              gzipped=accepts_gzip, key=f"{type(self).__name__}:{path}")
         if not path.is_file() or not accepts_gzip or suffix in INCOMPRESSIBLE:
             return super().send_head()
         return self._send(path.read_bytes, path.stat().st_mtime, self.guess_type(str(path)), gzipped=True, key=str(path))

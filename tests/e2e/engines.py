@@ -473,7 +473,8 @@ _CLEAN_SLATE = """async () => {
       r.onsuccess = () => resolve(true); r.onerror = () => resolve(false); setTimeout(() => resolve(false), 10000); });
     if (!gone) return 'the database ' + name + ' could not be deleted';
   }
-  if (self.caches) await caches.delete('cloudtalk-snapshots');
+  if (navigator.serviceWorker) for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
+  if (self.caches) for (const name of await caches.keys()) await caches.delete(name);  // the app's offline copy and snapshots
   if (!navigator.locks) return true;
   for (let i = 0; i < 600; i++) {
     const state = await navigator.locks.query();

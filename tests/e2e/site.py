@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import http.server
-import io
 import signal
 import sys
 from pathlib import Path
@@ -25,21 +24,14 @@ WATCHER = b'<script src="/tests/e2e/watch.js"></script>'
 
 
 class WatchedSite(SiteHandler):
-    def send_head(self):  # type: ignore[override]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix != ".html" or not path.is_file() or "tests" in path.relative_to(ROOT).parts:
-            return super().send_head()
-        html = path.read_bytes()
+    stored_extra = ("tests/e2e/watch.js",)  # the service worker stores the watcher with the pages that load it
+
+    def page(self, html: bytes) -> bytes:
+        if self.path.startswith("/tests/"):  # the fake phone and other test pages: as they are
+            return html
         marker = b'<meta http-equiv="Content-Security-Policy"'
         at = html.find(b">", html.find(marker)) + 1 if marker in html else html.find(b"<head>") + len(b"<head>")
-        body = html[:at] + WATCHER + html[at:]
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
+        return html[:at] + WATCHER + html[at:]
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ class CallBacksView:
         self.visible = False
         self._dirty = True
         self.render_later = Later(self.render)
+        self.on_count: list[Callable[[int], None]] = []  # the app icon's badge follows the count
         listen(self.root, "click", self._clicked)
 
     def set_visible(self, visible: bool) -> None:
@@ -59,6 +60,8 @@ class CallBacksView:
         self.count.hidden = total == 0
         self.count.textContent = str(total)
         self.count.setAttribute("aria-label", f"{total} to call back")
+        for hook in self.on_count:
+            hook(total)
         if not self.visible:
             return  # the list itself is drawn when it is shown
         self._dirty = False

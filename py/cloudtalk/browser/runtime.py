@@ -33,11 +33,16 @@ def report_start(diagnostics: Diagnostics, clock: Callable[[], float]) -> None:
 
 
 def save_snapshot_later(
-    diagnostics: Diagnostics, clock: Callable[[], float], changed: Callable[[], None], busy: Callable[[], bool]
+    diagnostics: Diagnostics, clock: Callable[[], float], changed: Callable[[], None], busy: Callable[[], bool],
+    then: Callable[[], None] = lambda: None,
 ) -> None:
-    """After a normal start: have a snapshot made for the next start, between calls, and list how it went."""
+    """After a normal start: have a snapshot made for the next start, between calls, and list how it went.
+
+    `then` runs once that is over (or SAVE_AFTER_MS after going live when there is nothing to save):
+    the next background work waits for it rather than compete for the machine's cores."""
     runtime = _runtime()
     if runtime is None or str(runtime.path) != "normal":
+        js.setTimeout(_kept(then), SAVE_AFTER_MS)
         return
 
     def listed(outcome: str) -> None:
@@ -52,7 +57,7 @@ def save_snapshot_later(
         if busy():
             js.setTimeout(_kept(start), RETRY_MS)
             return
-        runtime.save().then(lambda outcome: listed(str(outcome)))
+        runtime.save().then(lambda outcome: (listed(str(outcome)), then()))
 
     js.setTimeout(_kept(start), SAVE_AFTER_MS)
 
