@@ -8,7 +8,9 @@ module linked at start-up), and, for reference, on the runtime as published (ven
 the pinned wheels untouched). Each: bare PyScript+Pyodide and the same plus a pydantic
 hello-world; and PyScript's MicroPython. It serves them next to the app with serve.py, and
 measures everything in one run with Debian's Chromium, cold (fresh context) and warm (reload),
-interleaved. The app's warm load is a repeat visit: it reloads once the first visit has saved its
+interleaved. The app is measured as shipped (its service worker registers after the first visit is
+ready and serves the repeat visit) and with the worker blocked. The app's warm load is a repeat
+visit: it reloads once the first visit has saved its
 memory snapshot. It writes bench/results.md and bench/results.json. It never fails on a number:
 it is a measurement, not a test.
 """
@@ -89,12 +91,37 @@ def wait_snapshot_saved(page) -> str:
     return page.evaluate("window.cloudtalkRuntime ? cloudtalkRuntime.path + ' ' + cloudtalkRuntime.saved : ''")
 
 
+# The app's service worker (sw.js) is active and its copy of the app stored: the next load is served by it.
+WORKER_STORED = """async () => { const r = await navigator.serviceWorker.getRegistration();
+  return Boolean(r && r.active && r.active.state === 'activated') &&
+    (await caches.keys()).some((k) => k.startsWith('cloudtalk-app-')); }"""
+
+
+def wait_worker_stored(page) -> None:
+    deadline = time.monotonic() + 120
+    while not page.evaluate(WORKER_STORED):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the service worker did not store the app within 120 s")
+        page.wait_for_timeout(100)
+
+
+def quiet_context(browser, **options):
+    """A context in which the app registers no service worker: the measures of events, history and memory
+    are of a page that has nothing to store in the background (as on every visit after the first)."""
+    return browser.new_context(service_workers="block", **options)
+
+
 def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list[int] | None = None,
-               paths: list[str] | None = None) -> dict[str, dict[str, list[float]]]:
-    """{mark: {"cold": [...], "warm": [...]}} in milliseconds since navigation start."""
+               paths: list[str] | None = None, worker: bool = False,
+               offline: list[float] | None = None) -> dict[str, dict[str, list[float]]]:
+    """{mark: {"cold": [...], "warm": [...]}} in milliseconds since navigation start.
+
+    worker: the app's service worker may register, and the repeat visit waits until it stored the app (so
+    the repeat visit is served by it); else the browser blocks it. offline: after the repeat visit, one
+    more load with the network down, whose `app-ready` is appended there."""
     out: dict[str, dict[str, list[float]]] = {m: {"cold": [], "warm": []} for m in marks}
     for _ in range(runs):
-        context = browser.new_context()
+        context = browser.new_context(service_workers="allow" if worker else "block")
         context.route(f"{PHONE_ORIGIN}/**", FakePhone())
         page = context.new_page()
         sizes: list[int] = []
@@ -107,12 +134,20 @@ def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list
             transferred.append(sum(sizes))
         if paths is not None:  # the app: its repeat visit comes after the first saved a snapshot
             wait_snapshot_saved(page)
+        if worker:  # ... and after its worker stored the app
+            wait_worker_stored(page)
         page.wait_for_timeout(SETTLE_MS)
         page.reload()
         for m in marks:
             out[m]["warm"].append(mark(page, m))
         if paths is not None:
-            paths.append(page.evaluate("window.cloudtalkRuntime.path"))
+            served = page.evaluate("Boolean(navigator.serviceWorker?.controller)")
+            paths.append(page.evaluate("window.cloudtalkRuntime.path") + (" + worker" if served else ""))
+        if offline is not None:
+            page.wait_for_timeout(SETTLE_MS)
+            context.set_offline(True)
+            page.reload()
+            offline.append(mark(page, "app-ready"))
         context.close()
     return out
 
@@ -155,7 +190,7 @@ def ready_with_history(browser, site: str, history: int, runs: int, loaded_ms: l
     """Warm time to ready with `history` calls stored (the newest page read before going live, the rest after)."""
     times = []
     for _ in range(runs):
-        context = browser.new_context()
+        context = quiet_context(browser)
         context.route(f"{PHONE_ORIGIN}/**", FakePhone())
         page = context.new_page()
         page.goto(site + "/")
@@ -182,7 +217,7 @@ PACED_SEND = """([messages, gap]) => { let i = 0;
 
 
 def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
-    context = browser.new_context()
+    context = quiet_context(browser)
     context.route(f"{PHONE_ORIGIN}/**", FakePhone())
     page = context.new_page()
     page.goto(site + "/#/calls")
@@ -225,7 +260,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def watching_long_tasks(browser, site: str) -> tuple:
     """A fresh context with the app ready on its calls view, its long tasks (over 50 ms) collected in window.__long."""
-    context = browser.new_context(accept_downloads=True)
+    context = quiet_context(browser, accept_downloads=True)
     context.route(f"{PHONE_ORIGIN}/**", FakePhone())
     page = context.new_page()
     page.add_init_script(
@@ -303,7 +338,7 @@ def own_bytes() -> int:
 
 def memory(browser, site: str, events: int) -> dict[str, float]:
     """JS heap + Pyodide's wasm memory: after boot, after `events` events, and after as many again (every call is kept)."""
-    context = browser.new_context()
+    context = quiet_context(browser)
     context.route(f"{PHONE_ORIGIN}/**", FakePhone())
     page = context.new_page()
     page.add_init_script("window.cloudtalkTimings = []")
@@ -368,8 +403,11 @@ def main() -> int:
             flags = [*CHROMIUM_ARGS, "--enable-precise-memory-info", "--js-flags=--expose-gc"]
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
             results["chromium"] = browser.version
-            boots: dict[str, dict] = {name: {"cold": [], "warm": []} for name in [*floors, "app_phone", "app_ready"]}
+            variants = ["app_phone", "app_ready", "app_phone_noworker", "app_ready_noworker"]
+            boots: dict[str, dict] = {name: {"cold": [], "warm": []} for name in [*floors, *variants]}
             app_paths: list[str] = []
+            noworker_paths: list[str] = []
+            offline_ready: list[float] = []
             app_bytes: list[int] = []
             floor_bytes: list[int] = []
             crashes: list[str] = []
@@ -380,12 +418,22 @@ def main() -> int:
                         browser, site + path, ["floor-done"], 1, floor_bytes if name == "pydantic" else None))
                     for kind in ("cold", "warm") if got else ():
                         boots[name][kind] += got["floor-done"][kind]
-                got = survive(crashes, "app", lambda: boot_times(browser, site + "/", ["phone-in-dom", "app-ready"], 1, app_bytes, app_paths))
+                # The app as shipped (its service worker serves the repeat visit, and one more load offline),
+                # then the same with the worker blocked: the app before it was installable.
+                got = survive(crashes, "app", lambda: boot_times(browser, site + "/", ["phone-in-dom", "app-ready"], 1, app_bytes,
+                                                                 app_paths, worker=True, offline=offline_ready))
                 for kind in ("cold", "warm") if got else ():
                     boots["app_phone"][kind] += got["phone-in-dom"][kind]
                     boots["app_ready"][kind] += got["app-ready"][kind]
+                got = survive(crashes, "app without its worker", lambda: boot_times(
+                    browser, site + "/", ["phone-in-dom", "app-ready"], 1, None, noworker_paths))
+                for kind in ("cold", "warm") if got else ():
+                    boots["app_phone_noworker"][kind] += got["phone-in-dom"][kind]
+                    boots["app_ready_noworker"][kind] += got["app-ready"][kind]
             results["boot_ms"] = {k: {kind: median(v[kind]) for kind in v} for k, v in boots.items()}
             results["app_warm_paths"] = app_paths
+            results["app_noworker_warm_paths"] = noworker_paths
+            results["offline_ready_ms"] = median(offline_ready)
             results["bytes"] = {"app_cold": median(app_bytes), "pydantic_floor_cold": median(floor_bytes), "app_own_gzip": own_bytes()}
             loaded_ms: list[float] = []
             search_ms: list[float] = []
@@ -425,6 +473,16 @@ def write_results(r: dict) -> None:
         row("Time to phone", "micropython", "app_phone", 1.2, kind)
     row("Time to ready", "shipped_pydantic", "app_ready", 1.0, "cold")
     row("Time to ready, repeat visit", "shipped_pydantic", "app_ready", 0.5, "warm")
+    # The service worker (#21): the app with it against the app with it blocked, in the same run.
+    for measure, mark_name, kind, goal in (("First visit, ready", "ready", "cold", 1.02),
+                                           ("Repeat visit, ready", "ready", "warm", 1.02),
+                                           ("Repeat visit, phone", "phone", "warm", 1.02)):
+        with_it, without = b[f"app_{mark_name}"][kind], b[f"app_{mark_name}_noworker"][kind]
+        rows.append(f"| {measure}, with the service worker | {without:.0f} ms (the app, worker blocked) | {with_it:.0f} ms | "
+                    f"{with_it / without:.3f}× | ≤ {goal}× | {'held' if with_it / without <= goal else 'missed'} |")
+    offline = r["offline_ready_ms"] / b["app_ready"]["warm"]
+    rows.append(f"| Repeat visit offline, ready | {b['app_ready']['warm']:.0f} ms (repeat visit online) | "
+                f"{r['offline_ready_ms']:.0f} ms | {offline:.3f}× | ready | {'held' if r['offline_ready_ms'] > 0 else 'missed'} |")
     reference = []
     for floor, app_name, goal in (("pydantic", "app_ready", 1.0), ("pyodide", "app_phone", 0.15)):
         for kind in ("cold", "warm"):
@@ -449,7 +507,9 @@ def write_results(r: dict) -> None:
         f"{b['micropython']['cold']:.0f}/{b['micropython']['warm']:.0f} ms (cold/warm).",
         f"Stock floors (the runtime as published, for reference): PyScript+Pyodide {b['pyodide']['cold']:.0f}/{b['pyodide']['warm']:.0f} ms, "
         f"+pydantic {b['pydantic']['cold']:.0f}/{b['pydantic']['warm']:.0f} ms.",
-        f"The app's warm loads started from: {', '.join(r['app_warm_paths'])}.",
+        f"The app's warm loads started from: {', '.join(r['app_warm_paths'])} (worker blocked: "
+        f"{', '.join(r['app_noworker_warm_paths'])}). The app's rows are the app as shipped: its service worker "
+        "registers after the first visit is ready, and serves the repeat visit.",
         f"Renderer crashes during the run (their loads are left out): {len(r['renderer_crashes'])}"
         + (f" ({'; '.join(r['renderer_crashes'])})" if r["renderer_crashes"] else "") + ".",
         "",

@@ -224,3 +224,13 @@ def test_settings_say_how_to_install_in_this_browser(app: App):
         family = {"chromium": "Chrome or Edge", "firefox": "Firefox does not install", "webkit": "In Safari on a Mac"}[app.engine.name]
         assert family in text, text
     app.check_accessibility("settings with the install offer")
+
+
+def test_without_the_badging_api_the_count_stays_in_the_navigation(app: App):
+    """Firefox and WebKitGTK have no badge: nothing breaks, and the navigation still counts (the reason their
+    badge test is skipped is checked here, in each engine)."""
+    app.open()
+    has_badge = app.tab.js("'setAppBadge' in navigator")
+    assert has_badge is {"chromium": True, "firefox": False, "webkit": False}[app.engine.name]
+    missed_call(app, "nb-1", "+420 900 000 001")
+    app.tab.wait("document.getElementById('callback-count').textContent === '1'")
