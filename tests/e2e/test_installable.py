@@ -22,9 +22,10 @@ import pytest
 
 from serve_tools.build import build
 from serve_tools.server import SiteHandler
+from serve_tools.webapp import site_files
 from serve_tools.webapp import write as write_webapp
 
-from .conftest import App, free_port, needs, shot
+from .conftest import ROOT, App, free_port, needs, shot
 from .engines import PHONE_HOST
 
 # The worker is active and its copy of the app is stored (both, or the copy may still be on its way).
@@ -97,13 +98,18 @@ def test_a_worker_controls_the_page_after_one_reload(app: App):
     assert not app.tab.js("Boolean(navigator.serviceWorker.controller)"), "a first visit is served by the network"
     stored = wait_worker(app)
     assert len(stored) == 1
+    version = stored[0].removeprefix("cloudtalk-app-")
+    app.go("diagnostics")  # the first visit says what it stored, and from when it is used
+    app.tab.wait("document.querySelector('#diagnostics').textContent.includes('Stored a copy of the app')")
+    lines = [entry["reason"] for entry in app.diagnostics(startup=True)]
+    assert f"Stored a copy of the app for offline starts (version {version}, {len(site_files(ROOT, ('tests/e2e/watch.js',)))} " \
+        "files): it is used from the next start" in lines, lines
     app.reload()
     assert app.tab.js("Boolean(navigator.serviceWorker.controller)"), "the reload is served by the worker"
     app.wait_item("sw-1", outcome="Missed")
     app.go("diagnostics")  # the app lists where it started from once its worker answers
     app.tab.wait("document.querySelector('#diagnostics').textContent.includes('Started from this browser')")
     lines = [entry["reason"] for entry in app.diagnostics(startup=True)]
-    version = stored[0].removeprefix("cloudtalk-app-")
     assert any(line.startswith(f"Started from this browser's copy of the app (version {version}, ") for line in lines), lines
     assert app.tab.js(APP_CACHES) == stored, "the same version, stored once"
 

@@ -31,7 +31,8 @@ def test_an_installed_app_says_so_and_offers_nothing():
     for family in ("chromium", "firefox", "safari", "other"):
         offer = install_offer(family, installed=True, can_prompt=True, secure=True)
         assert offer.button is False
-        assert offer.text.startswith("Running as an installed app.")
+        assert offer.text == ("Running as an installed app. To remove it, use the app window's menu → “Uninstall”, "
+                              "or your system's list of apps.")
 
 
 def test_without_https_installing_is_explained_not_offered():

@@ -12,18 +12,20 @@ a private window) or no badge, nothing of this shows and nothing breaks.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import js
-from pyodide.ffi import to_js
+from pyodide.ffi import create_proxy, to_js
 
 from ..installable import UPDATED_ELSEWHERE, install_offer, offline_copy_text, update_offer
-from .dom import by_id, listen, spawn
+from .dom import by_id, keep, listen, spawn
 from .readiness import browser_family
 
 WORKER = "sw.js"
-CACHE_PREFIX = "cloudtalk-app-"
+UPDATE_CHECK_MS = 3_600_000  # an app left open for days still hears of a deploy (the browser checks on loads only)
+STATUS_WAIT_S = 5  # a worker answers its status at once; one that does not is left out of Diagnostics
 
 
 class InstallableApp:
@@ -60,25 +62,28 @@ class InstallableApp:
             return
         listen(self.workers, "controllerchange", lambda _e: self._controller_changed())
         listen(registration, "updatefound", lambda _e: self._installing(registration.installing))
+        ignore = keep(lambda *_: None)  # offline, the check fails: the next hour's may not
+        js.setInterval(keep(lambda *_: registration.update().catch(ignore)), UPDATE_CHECK_MS)
         if registration.waiting and self.workers.controller:
             self._found(registration.waiting)
         elif registration.installing:
             self._installing(registration.installing)
-        else:
-            await self._report()
+        if self.workers.controller:
+            await self._report(self.workers.controller, controlled=True)
+        elif registration.active and not registration.installing:
+            await self._report(registration.active, controlled=False)
 
     def _installing(self, worker: Any) -> None:
         if worker is None:
             return
 
         def changed(_e: Any) -> None:
-            if str(worker.state) == "installed":
-                if self.workers.controller:
-                    self._found(worker)  # an update: it waits for the agent
-                else:
-                    spawn(self._report())  # the first copy: it serves from the next start
-            elif str(worker.state) == "activated" and not self.workers.controller:
-                spawn(self._report())
+            if str(worker.state) != "installed":
+                return
+            if self.workers.controller:
+                self._found(worker)  # an update: it waits for the agent
+            else:
+                spawn(self._report(worker, controlled=False))  # the first copy: it serves from the next start
 
         listen(worker, "statechange", changed)
 
@@ -87,13 +92,29 @@ class InstallableApp:
         self.draw_update()
         self.announce("A new version of the app is ready")
 
-    async def _report(self) -> None:
-        names = [str(name) for name in await js.caches.keys() if str(name).startswith(CACHE_PREFIX)]
-        if not names:
-            return
-        version = names[-1].removeprefix(CACHE_PREFIX)
-        files = len(await (await js.caches.open(names[-1])).keys())
-        self.on_startup_line(offline_copy_text(version, controlled=bool(self.workers.controller), files=files))
+    async def _report(self, worker: Any, *, controlled: bool) -> None:
+        """Diagnostics' start-up line: the version this load came from, or the one just stored."""
+        status = await self._status(worker)
+        if status is not None:
+            self.on_startup_line(offline_copy_text(str(status.version), controlled=controlled, files=int(status.files)))
+
+    async def _status(self, worker: Any) -> Any:
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        def heard(event: Any) -> None:
+            if getattr(event.data, "kind", None) == "status" and not answer.done():
+                answer.set_result(event.data)
+
+        proxy = create_proxy(heard)
+        self.workers.addEventListener("message", proxy)
+        try:
+            worker.postMessage(to_js({"kind": "status"}, dict_converter=js.Object.fromEntries))
+            return await asyncio.wait_for(answer, STATUS_WAIT_S)
+        except Exception:  # noqa: BLE001 - gone or silent: the line is left out, nothing else depends on it
+            return None
+        finally:
+            self.workers.removeEventListener("message", proxy)
+            proxy.destroy()
 
     # ------------------------------------------------------------ the update
 
