@@ -7,7 +7,6 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 import serve  # noqa: E402
-from serve_tools import SetupError, fetch, lock, pins, prepare, server, snapshot  # noqa: E402
+from serve_tools import SetupError, fetch, lock, pins, prepare, snapshot  # noqa: E402
 
 
 def make_wheel(folder: Path, name: str, version: str, requires: list[str], package: str) -> Path:
@@ -118,16 +117,6 @@ def assert_precompiled(original: zipfile.ZipFile, shipped: zipfile.ZipFile) -> N
             assert shipped.read(name) == original.read(name), name
     magic = {shipped.read(n)[:4] for n in names if n.endswith(".pyc")}
     assert len(magic) <= 1, "one interpreter compiled them all"
-
-
-@pytest.fixture
-def site():
-    httpd = server.http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **kw: server.SiteHandler(*a, directory=str(ROOT), **kw))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def get(url: str, gzip_ok: bool = True):

@@ -81,26 +81,16 @@ def test_one_changed_file_makes_a_new_version(built: Path, tmp_path: Path):
     assert dict(files)["py/boot.py"] == sri((copy / "py/boot.py").read_bytes())
 
 
-@pytest.fixture
-def dev_site(tmp_path: Path):
-    httpd = server.http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **kw: server.SiteHandler(*a, directory=str(ROOT), **kw))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def test_the_development_server_makes_both_on_request_over_what_it_sends(dev_site: str):
-    with urllib.request.urlopen(dev_site + "/app.webmanifest") as response:
+def test_the_development_server_makes_both_on_request_over_what_it_sends(site: str):
+    with urllib.request.urlopen(site + "/app.webmanifest") as response:
         assert response.headers["Content-Type"] == "application/manifest+json"
         assert response.read() == webapp.manifest_bytes()
-    with urllib.request.urlopen(dev_site + "/sw.js") as response:
+    with urllib.request.urlopen(site + "/sw.js") as response:
         assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
         _, files = listed(response.read())
     digests = dict(files)
     for path in ("index.html", "py/app.zip", "vendor/pyodide/runtime.json"):
-        with urllib.request.urlopen(f"{dev_site}/{path}") as response:
+        with urllib.request.urlopen(f"{site}/{path}") as response:
             assert digests[path] == sri(response.read()), path
 
 
