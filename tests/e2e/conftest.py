@@ -333,10 +333,10 @@ class App:
     def item(uuid: str) -> str:
         return f'li.call[data-uuid="{uuid}"]'
 
-    def wait_item(self, uuid: str, *, state: str | None = None, outcome: str | None = None) -> None:
+    def wait_item(self, uuid: str, *, state: str | None = None, outcome: str | None = None, timeout_ms: int = 30_000) -> None:
         """Wait until the call's timeline item exists (and shows this state or outcome)."""
         wanted = self.item(uuid) + (f'[data-state="{state}"]' if state else "") + (f'[data-outcome="{outcome}"]' if outcome else "")
-        self.tab.wait_for(wanted)
+        self.tab.wait_for(wanted, timeout_ms)
 
     def stored(self, uuid: str) -> dict | None:
         """The call as the browser's database holds it (its note merged in), or None: read with IndexedDB itself."""

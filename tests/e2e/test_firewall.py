@@ -202,7 +202,9 @@ STORM = """(count) => {
 def test_a_seeded_storm_of_ten_thousand_messages_is_absorbed(app: App):
     app.open("/#/calls")
     sent = app.phone.js(STORM, 10_000)
-    app.wait_item("marker-after-storm", state="ended")  # the last one sent: every message before it was handled
+    # The last one sent: every message before it was handled. 10,000 messages take JavaScriptCore over 30 s
+    # here while the app's worker stores its copy in the background: correctness is checked, not speed.
+    app.wait_item("marker-after-storm", state="ended", timeout_ms=180_000)
     assert app.tab.text("#diag-count") == str(sent["invalid"]), "the badge counts rejections only"
     started = app.tab.js("performance.now()")
     entries = diagnostics_entries(app)
