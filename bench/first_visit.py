@@ -18,26 +18,32 @@ from bench.run import PHONE_ORIGIN, FakePhone, mark
 from tests.e2e.conftest import free_port, start_server, stop_server
 from tests.e2e.engines import CHROMIUM_ARGS
 
-port = free_port()
-server = start_server([sys.executable, "serve.py", "--port", str(port)], port)
-site = f"http://127.0.0.1:{port}/"
-out = {"allow": {"phone": [], "ready": []}, "block": {"phone": [], "ready": []}}
-try:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        order = ["allow", "block", "block", "allow"] * int(sys.argv[1])
-        for mode in order:
-            context = browser.new_context(service_workers=mode)
-            context.route(f"{PHONE_ORIGIN}/**", FakePhone())
-            page = context.new_page()
-            page.goto(site)
-            out[mode]["phone"].append(mark(page, "phone-in-dom"))
-            out[mode]["ready"].append(mark(page, "app-ready"))
-            context.close()
-        browser.close()
-finally:
-    stop_server(server)
-for mode, v in out.items():
-    print(mode, {k: round(statistics.median(x)) for k, x in v.items()}, {k: [round(i) for i in x] for k, x in v.items()})
-r = statistics.median(out["allow"]["ready"]) / statistics.median(out["block"]["ready"])
-print(f"first visit ready, allowed/blocked: {r:.3f}")
+
+def main(rounds: int) -> None:
+    port = free_port()
+    server = start_server([sys.executable, "serve.py", "--port", str(port)], port)
+    site = f"http://127.0.0.1:{port}/"
+    out = {"allow": {"phone": [], "ready": []}, "block": {"phone": [], "ready": []}}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            order = ["allow", "block", "block", "allow"] * rounds
+            for mode in order:
+                context = browser.new_context(service_workers=mode)
+                context.route(f"{PHONE_ORIGIN}/**", FakePhone())
+                page = context.new_page()
+                page.goto(site)
+                out[mode]["phone"].append(mark(page, "phone-in-dom"))
+                out[mode]["ready"].append(mark(page, "app-ready"))
+                context.close()
+            browser.close()
+    finally:
+        stop_server(server)
+    for mode, v in out.items():
+        print(mode, {k: round(statistics.median(x)) for k, x in v.items()}, {k: [round(i) for i in x] for k, x in v.items()})
+    r = statistics.median(out["allow"]["ready"]) / statistics.median(out["block"]["ready"])
+    print(f"first visit ready, allowed/blocked: {r:.3f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "py"))  # the core, to write an export file as the app does
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import FAKE_PHONE, PHONE_ORIGIN, free_port, start_server, stop_server  # noqa: E402
+from tests.e2e.conftest import FAKE_PHONE, PHONE_ORIGIN, WORKER_STORED, free_port, start_server, stop_server  # noqa: E402
 from tests.e2e.engines import CHROMIUM_ARGS  # noqa: E402
 
 
@@ -89,12 +89,6 @@ def wait_snapshot_saved(page) -> str:
     page.wait_for_function("!window.cloudtalkRuntime || cloudtalkRuntime.path !== 'normal' || "
                            "['saved', 'failed'].includes(cloudtalkRuntime.saved.split(':')[0])", timeout=120_000)
     return page.evaluate("window.cloudtalkRuntime ? cloudtalkRuntime.path + ' ' + cloudtalkRuntime.saved : ''")
-
-
-# The app's service worker (sw.js) is active and its copy of the app stored: the next load is served by it.
-WORKER_STORED = """async () => { const r = await navigator.serviceWorker.getRegistration();
-  return Boolean(r && r.active && r.active.state === 'activated') &&
-    (await caches.keys()).some((k) => k.startsWith('cloudtalk-app-')); }"""
 
 
 def wait_worker_stored(page) -> None:

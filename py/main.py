@@ -147,11 +147,15 @@ async def main() -> None:
     diagnostics = DiagnosticsPanel(app.diagnostics, download_recording)
     redraw_diagnostics[0] = diagnostics.changed
 
-    def outage(text: str) -> None:
-        diagnostics_log.add("network", text, at=time.time())
-        diagnostics.changed()
+    def listed(kind: str) -> Any:
+        """A Diagnostics line of this kind, drawn at once (the network's outages, the start-up's facts)."""
+        def add(text: str) -> None:
+            diagnostics_log.add(kind, text, at=time.time())
+            diagnostics.changed()
 
-    readiness = ReadinessCheck(boot, settings, on_outage=outage, in_call=lambda: log.active() is not None,
+        return add
+
+    readiness = ReadinessCheck(boot, settings, on_outage=listed("network"), in_call=lambda: log.active() is not None,
                                announce=alerts.announce, storage=storage)
     router.on_change.append(lambda _name: readiness.set_visible("ready" in router.shown))
     dock.on_here.append(lambda _here: spawn(readiness.observe()))
@@ -177,11 +181,7 @@ async def main() -> None:
 
     SettingsPanel(settings, storage, on_saved=settings_saved)
 
-    def startup_line(text: str) -> None:
-        diagnostics_log.add("startup", text, at=time.time())
-        diagnostics.changed()
-
-    installable = InstallableApp(boot, in_call=lambda: log.active() is not None, on_startup_line=startup_line,
+    installable = InstallableApp(boot, in_call=lambda: log.active() is not None, on_startup_line=listed("startup"),
                                  announce=alerts.announce)
     views.callbacks.on_count.append(installable.badge)
     if bool(boot.simulator) != (settings.phone == "simulator"):  # ?phone= overrides the setting for this visit

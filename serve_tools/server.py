@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from . import ROOT, SetupError
 from .appfiles import ARCHIVE, DIGEST, app_archive, app_digest, newest
-from .webapp import MANIFEST, WORKER, WORKER_SOURCE, manifest_bytes, site_files, worker_bytes
+from .webapp import MANIFEST, MANIFEST_SOURCE, WORKER, WORKER_SOURCE, manifest_bytes, site_files, worker_bytes
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -66,7 +66,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         root = Path(self.directory)
         files = site_files(root, self.stored_extra)
         stamps = [(root / f).stat().st_mtime for f in files if (root / f).is_file()]
-        mtime = max([*stamps, newest(root / "py"), WORKER_SOURCE.stat().st_mtime])
+        mtime = max([*stamps, newest(root / "py"), WORKER_SOURCE.stat().st_mtime, MANIFEST_SOURCE.stat().st_mtime])
         key = (str(root), type(self).__name__, tuple(files), mtime)
         if key not in self._worker_cache:  # hashing the runtime takes a moment: once per change
             self._worker_cache.clear()
@@ -92,7 +92,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if not path.exists() and path == root / DIGEST:
             return self._send(lambda: app_digest(root / "py"), newest(root / "py"), "text/plain; charset=utf-8", gzipped=False)
         if not path.exists() and path == root / MANIFEST:  # serve_tools/webapp.py; `serve.py build` writes both
-            return self._send(manifest_bytes, (ROOT / "serve_tools" / "webapp.py").stat().st_mtime,
+            return self._send(manifest_bytes, MANIFEST_SOURCE.stat().st_mtime,
                               CONTENT_TYPES[".webmanifest"], gzipped=False)
         if not path.exists() and path == root / WORKER:
             body, mtime = self.worker()

@@ -24,6 +24,7 @@ from .appfiles import ARCHIVE, DIGEST
 MANIFEST = "app.webmanifest"
 WORKER = "sw.js"
 WORKER_SOURCE = ROOT / "serve_tools" / "sw.js"
+MANIFEST_SOURCE = Path(__file__)  # MANIFEST_FIELDS below
 
 # The light theme's colours (app.css); index.html's theme-color metas give the dark theme's too.
 MANIFEST_FIELDS = {

@@ -238,6 +238,15 @@ const storedCount = async (prefix) => {
 """
 
 
+# The app's service worker is active and has stored its copy of the app: the names of its caches, or false.
+# (bench/run.py waits on it too.)
+WORKER_STORED = """async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  const stored = (await caches.keys()).filter((k) => k.startsWith('cloudtalk-app-'));
+  return Boolean(r && r.active && r.active.state === 'activated' && stored.length) && stored;
+}"""
+
+
 class App:
     """The app in one tab, with its phone, and the checks every test ends with."""
 

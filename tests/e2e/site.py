@@ -11,9 +11,12 @@ pages are otherwise exactly as served to users.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.server
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +35,18 @@ class WatchedSite(SiteHandler):
         marker = b'<meta http-equiv="Content-Security-Policy"'
         at = html.find(b">", html.find(marker)) + 1 if marker in html else html.find(b"<head>") + len(b"<head>")
         return html[:at] + WATCHER + html[at:]
+
+
+@contextlib.contextmanager
+def serving(handler: type[SiteHandler], directory: Path = ROOT) -> Iterator[str]:
+    """This handler over `directory` on a free port, in a thread of the test process: its base URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **kw: handler(*a, directory=str(directory), **kw))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def main() -> None:

@@ -8,11 +8,8 @@ changes one file and builds again, as a deploy would.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import struct
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,16 +22,10 @@ from serve_tools.server import SiteHandler
 from serve_tools.webapp import site_files
 from serve_tools.webapp import write as write_webapp
 
-from .conftest import ROOT, App, free_port, needs, shot
+from .conftest import ROOT, WORKER_STORED, App, needs, shot
 from .engines import PHONE_HOST
+from .site import serving
 
-# The worker is active and its copy of the app is stored (both, or the copy may still be on its way).
-WORKER_READY = """async () => {
-  if (!navigator.serviceWorker) return 'no service worker';
-  const r = await navigator.serviceWorker.getRegistration();
-  const stored = (await caches.keys()).filter((k) => k.startsWith('cloudtalk-app-'));
-  return Boolean(r && r.active && r.active.state === 'activated' && stored.length) && stored;
-}"""
 APP_CACHES = "async () => (await caches.keys()).filter((k) => k.startsWith('cloudtalk-app-'))"
 WORKER_STATUS = """() => new Promise((resolve) => {
   navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data), {once: true});
@@ -46,8 +37,8 @@ def wait_worker(app: App, timeout_s: float = 90) -> list[str]:
     """Until the app's worker is active with its copy stored (the app registers it after the snapshot is made)."""
     deadline = time.monotonic() + timeout_s
     while True:
-        found = app.tab.js(WORKER_READY)
-        assert found != "no service worker", f"{app.engine.name} has no navigator.serviceWorker here"
+        assert app.tab.js("Boolean(navigator.serviceWorker)"), f"{app.engine.name} has no navigator.serviceWorker here"
+        found = app.tab.js(WORKER_STORED)
         if found:
             return found
         assert time.monotonic() < deadline, "the service worker did not store the app"
@@ -176,13 +167,8 @@ def built_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A site built by `serve.py build`, served as a static host would (no test watcher: Chromium adds its own)."""
     dest = tmp_path / "site"
     build(dest)
-    port = free_port()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(SiteHandler, directory=str(dest)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}", dest
-    server.shutdown()
-    server.server_close()
+    with serving(SiteHandler, dest) as base:
+        yield base, dest
 
 
 @needs("an unwatched site")

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.request
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from serve_tools import build, server, webapp  # noqa: E402
+from serve_tools import build, webapp  # noqa: E402
 
 
 def listed(worker: bytes) -> tuple[str, list[list[str]]]:
@@ -95,21 +94,15 @@ def test_the_development_server_makes_both_on_request_over_what_it_sends(site: s
 
 
 def test_the_test_server_stores_the_pages_it_changes_as_it_sends_them():
-    from tests.e2e.site import WatchedSite
+    from tests.e2e.site import WatchedSite, serving
 
-    httpd = server.http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a, **kw: WatchedSite(*a, directory=str(ROOT), **kw))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
+    with serving(WatchedSite) as base:
         with urllib.request.urlopen(base + "/sw.js") as response:
             digests = dict(listed(response.read())[1])
         with urllib.request.urlopen(base + "/index.html") as response:
             page = response.read()
-        assert b"/tests/e2e/watch.js" in page
-        assert digests["index.html"] == sri(page) and "tests/e2e/watch.js" in digests
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    assert b"/tests/e2e/watch.js" in page
+    assert digests["index.html"] == sri(page) and "tests/e2e/watch.js" in digests
 
 
 def test_the_workers_decisions_in_node(built: Path):
