@@ -54,4 +54,4 @@ step "Core tests inside Pyodide (Python 3.14, WebAssembly, Node.js)"
 node tests/pyodide/run_unit.mjs
 
 step "pytest: core (CPython), serve.py, end to end in Chromium, Firefox and WebKit"
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=20 "$@"  # the 20 slowest tests, where the suite's time goes

@@ -463,30 +463,45 @@ _CATCH_DOWNLOAD = """
 """
 
 
-# Empties the site's storage (the call database and memory snapshots too: every test starts as a first visit), then waits
-# until no closed window of the last test holds a Web Lock.
-_CLEAN_SLATE = """async () => {
+# Empties the site's storage (the call database, memory snapshots, the worker and its offline copy:
+# every test starts as a first visit), then waits until no closed window of the last test holds a
+# Web Lock. One deadline covers every step: a step still waiting at the end is named in the answer,
+# so a stuck browser is told apart from a slow one and the caller starts it afresh.
+_CLEAN_SLATE = """async (seconds) => {
+  const end = performance.now() + seconds * 1000;
+  const within = (what, promise) => Promise.race([promise.then(() => null),
+    new Promise((resolve) => setTimeout(() => resolve(what + ' did not finish'), Math.max(0, end - performance.now())))]);
   localStorage.clear(); sessionStorage.clear();
   const names = indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : ['cloudtalk', 'filler'];
   for (const name of names) {  // a closed window's connection can outlive it a moment (WebKit): wait for the deletion itself
-    const gone = await new Promise((resolve) => { const r = indexedDB.deleteDatabase(name);
-      r.onsuccess = () => resolve(true); r.onerror = () => resolve(false); setTimeout(() => resolve(false), 10000); });
-    if (!gone) return 'the database ' + name + ' could not be deleted';
+    const late = await within('deleting the database ' + name, new Promise((resolve, reject) => {
+      const r = indexedDB.deleteDatabase(name); r.onsuccess = resolve; r.onerror = () => reject(r.error); }));
+    if (late) return late;
   }
-  if (navigator.serviceWorker) for (const r of await navigator.serviceWorker.getRegistrations()) await r.unregister();
-  if (self.caches) for (const name of await caches.keys()) await caches.delete(name);  // the app's offline copy and snapshots
+  if (navigator.serviceWorker) {
+    const late = await within('unregistering the service worker', navigator.serviceWorker.getRegistrations()
+      .then((all) => Promise.all(all.map((r) => r.unregister()))));
+    if (late) return late;
+  }
+  if (self.caches) {  // the app's offline copy and the snapshots
+    const late = await within('deleting the caches', caches.keys().then((all) => Promise.all(all.map((n) => caches.delete(n)))));
+    if (late) return late;
+  }
   if (!navigator.locks) return true;
-  for (let i = 0; i < 600; i++) {
+  while (performance.now() < end) {
     const state = await navigator.locks.query();
     if (!state.held.length && !state.pending.length) return true;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return JSON.stringify(await navigator.locks.query());
 }"""
+CLEAN_SLATE_S = 20  # the whole clean slate's deadline, in the page
 
 
 class _Driver(ABC):
     """The few WebDriver commands the suite needs, as Marionette and Selenium spell them."""
+
+    script_timeout: type[Exception]  # what run_async raises when the script never answers
 
     @abstractmethod
     def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any: ...
@@ -701,21 +716,27 @@ class WebDriverEngine(Engine):
         self.proxy.reset(pages)
         self.opened = []
 
-    def clear_storage(self, origin: str) -> None:
+    def clear_storage(self, origin: str, *, afresh: bool = False) -> None:
         """Empty the site's storage from a page of its own that does not boot the app."""
         driver = self.driver
         driver.switch(self.home)
         self.current_handle = self.home
         driver.navigate(origin + "/tests/e2e/fake_phone.html")
-        result = driver.run_async(_RUN % _CLEAN_SLATE, [None], 20)
-        driver.navigate("about:blank")
+        try:
+            result = driver.run_async(_RUN % _CLEAN_SLATE, [CLEAN_SLATE_S], CLEAN_SLATE_S + 10)
+        except driver.script_timeout as error:  # the page stopped answering altogether
+            result = {"error": f"{type(error).__name__}: {str(error)[:200]}"}
+        with contextlib.suppress(Exception):
+            driver.navigate("about:blank")
         if result.get("ok") is not True:
-            # Every window of the last test is closed, yet a Web Lock is still held: WebKit (2.50.6)
-            # now and then keeps a lock whose page is gone, until the browser process ends. The next
-            # test would find "the phone is open in another tab", so the browser starts afresh.
+            # Every window of the last test is closed, yet a Web Lock is still held, or a storage
+            # step never finishes: WebKit (2.50.6) now and then keeps a lock whose page is gone, or
+            # leaves a deletion waiting, until the browser process ends. The next test would find
+            # "the phone is open in another tab" or last visit's data, so the browser starts afresh.
+            assert not afresh, f"{self.name}: a browser started afresh could not clear the site either: {result}"
             self.restarts.append(str(result))
             self.restart()
-            self.clear_storage(origin)
+            self.clear_storage(origin, afresh=True)
 
     def serve(self, host: str, body: str) -> None:
         self.proxy.serve(host, body)
@@ -748,7 +769,10 @@ class WebDriverEngine(Engine):
 
 class _MarionetteDriver(_Driver):
     def __init__(self, client: Any) -> None:
+        from marionette_driver.errors import ScriptTimeoutException
+
         self.client = client
+        self.script_timeout = ScriptTimeoutException
 
     def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any:
         return self.client.execute_async_script(script, script_args=args, sandbox=None, script_timeout=int(timeout_s * 1000) + 5000)
@@ -842,7 +866,10 @@ class Firefox(WebDriverEngine):
 
 class _SeleniumDriver(_Driver):
     def __init__(self, client: Any) -> None:
+        from selenium.common.exceptions import TimeoutException
+
         self.client = client
+        self.script_timeout = TimeoutException
 
     def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any:
         self.client.set_script_timeout(timeout_s + 5)
