@@ -6,7 +6,7 @@ mutmut derives module names from paths under ./ or src/, and the core lives in p
 lays out a fresh scratch workspace (.mutation/: src/cloudtalk plus tests/unit), runs `mutmut
 run` there, and prints the score and every surviving mutant. Fresh each time: mutmut's cache
 does not retest a survivor when only the tests changed. `mutmut show <name>` inside .mutation/
-prints a survivor's diff. It reports; it never fails on the score. About 7 minutes on 2 cores.
+prints a survivor's diff. It reports; it never fails on the score. About 11 minutes on 2 cores.
 """
 
 from __future__ import annotations
