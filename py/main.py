@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import integrations  # noqa: F401 - registers the integrator's @on handlers
@@ -147,7 +148,7 @@ async def main() -> None:
     diagnostics = DiagnosticsPanel(app.diagnostics, download_recording)
     redraw_diagnostics[0] = diagnostics.changed
 
-    def listed(kind: str) -> Any:
+    def listed(kind: str) -> Callable[[str], None]:
         """A Diagnostics line of this kind, drawn at once (the network's outages, the start-up's facts)."""
         def add(text: str) -> None:
             diagnostics_log.add(kind, text, at=time.time())

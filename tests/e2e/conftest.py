@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from .engines import ENGINES, PHONE_HOST, Engine, Scope, Tab
+from .engines import ENGINES, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -342,7 +342,7 @@ class App:
     def item(uuid: str) -> str:
         return f'li.call[data-uuid="{uuid}"]'
 
-    def wait_item(self, uuid: str, *, state: str | None = None, outcome: str | None = None, timeout_ms: int = 30_000) -> None:
+    def wait_item(self, uuid: str, *, state: str | None = None, outcome: str | None = None, timeout_ms: int = TIMEOUT_MS) -> None:
         """Wait until the call's timeline item exists (and shows this state or outcome)."""
         wanted = self.item(uuid) + (f'[data-state="{state}"]' if state else "") + (f'[data-outcome="{outcome}"]' if outcome else "")
         self.tab.wait_for(wanted, timeout_ms)
