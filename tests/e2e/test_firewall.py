@@ -57,6 +57,7 @@ def test_scheduler_messages_the_page_posts_to_itself_are_neither_logged_nor_badg
     app.tab.js(RECORD_SCHEDULER_POSTS)
     app.phone.wait("document.body.dataset.ready === 'true'", timeout_ms=60_000)
     app.phone.click("#dev-toggle")
+    app.phone.select("#speed", "10")  # a whole call in about a second: the runtime schedules all the same
     app.phone.click('#scenarios button[data-name="Inbound answered"]')
     app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'Answered'", timeout_ms=60_000)
     if app.engine.name == "webkit":
