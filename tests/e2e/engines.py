@@ -495,7 +495,6 @@ _CLEAN_SLATE = """async (seconds) => {
   }
   return JSON.stringify(await navigator.locks.query());
 }"""
-CLEAN_SLATE_S = 20  # the whole clean slate's deadline, in the page, for a browser that cannot be started afresh
 
 
 class _Driver(ABC):
@@ -682,7 +681,7 @@ class WebDriverTab(_WebDriverScope, Tab):
 
 class WebDriverEngine(Engine):
     driver: _Driver
-    clean_slate_s: float = CLEAN_SLATE_S
+    clean_slate_s: float = 20  # the whole clean slate's deadline, in the page, for a browser that cannot be started afresh
 
     def __init__(self) -> None:
         self.proxy = HttpsProxy()
