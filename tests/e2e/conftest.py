@@ -99,19 +99,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "engine_name" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
-            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED]))
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED]))
     # One browser per engine at a time: run every test of an engine before starting the next.
     order = {name: i for i, name in enumerate(ENGINES)}
     items.sort(key=lambda item: order.get(getattr(item, "callspec", None) and item.callspec.params.get("engine_name"), -1))
 
 
 # Faults of an engine itself, not of the app, each given one more try and listed at the end of the run:
-# JavaScriptCore's WebAssembly crash while Pyodide boots (App.open loads the page once more), a
-# browser process that ended under its driver (the test runs again on a browser started afresh:
-# pytest-rerunfailures, limited to that error), and a Chromium renderer that crashed under a test that
+# JavaScriptCore's WebAssembly crash while Pyodide boots and a browser process that ended under its
+# driver (either way the test runs again on a browser started afresh: pytest-rerunfailures, limited to
+# those errors; a reload in the same process once crashed again), and a Chromium renderer that crashed under a test that
 # did not crash it on purpose (seen under load on this 2-core machine; the test runs again in a new context). Beyond ENGINE_FAULT_CAP in one run, the run fails:
 # a fault that comes that often is no longer the engine's bad luck.
-ENGINE_CRASH = "Out of bounds memory access"
+ENGINE_CRASH = "Out of bounds memory access"  # JavaScriptCore's words for its WebAssembly crash
+JSC_CRASHED = "JavaScriptCoreCrashError"
 BROWSER_ENDED = "BrowserEndedError"  # engines.BrowserEndedError: the browser under the driver is gone
 RENDERER_CRASHED = "Target crashed"  # Playwright's words for a page whose renderer died
 ENGINE_FAULT_CAP = 3
@@ -119,9 +120,13 @@ ENGINE_FAULTS: list[str] = []
 RESTARTS: list[str] = []  # browsers started afresh between tests, and why
 
 
+class JavaScriptCoreCrashError(AssertionError):
+    """JavaScriptCore crashed while Pyodide booted: the test runs again on a browser started afresh."""
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     # A test whose browser ended reports a rerun for each phase that failed: one fault, once.
-    fault = f"{report.nodeid}: its browser session ended or its renderer crashed; run again"
+    fault = f"{report.nodeid}: its browser ended, its renderer or JavaScriptCore crashed; run again"
     if report.outcome == "rerun" and (not ENGINE_FAULTS or ENGINE_FAULTS[-1] != fault):
         ENGINE_FAULTS.append(fault)
 
@@ -262,17 +267,16 @@ class App:
         try:
             self.wait_ready()
         except AssertionError:
-            # JavaScriptCore's WebAssembly tier now and then crashes while Pyodide boots ("Out of bounds
-            # memory access" inside the interpreter, seen once in ~70 WebKit boots, never in Chromium or
-            # Firefox). That one crash, and only it, earns one more load while the run's cap allows.
+            # JavaScriptCore now and then crashes while Pyodide boots ("Out of bounds memory access"
+            # inside the interpreter: about once in 70-100 WebKit boots, never in Chromium or Firefox).
+            # That one crash, and only it, has the test run again on a browser started afresh: a reload
+            # in the same process once crashed again ("Unreachable code should not be executed").
             errors, _ = self.tab.problems()
-            if not any(ENGINE_CRASH in error for error in errors) or len(ENGINE_FAULTS) >= ENGINE_FAULT_CAP:
+            if not any(ENGINE_CRASH in error for error in errors) or not getattr(self.engine, "can_restart", False):
                 raise
-            ENGINE_FAULTS.append(f"{self.engine.name}: crashed while booting, loaded once more: {errors}")
-            self.tab.forget_problems()
-            self.tab.goto("about:blank")
-            self.tab.goto(self.base + path)
-            self.wait_ready()
+            self.tab.forget_problems()  # said here instead, and the run lists it (at most ENGINE_FAULT_CAP)
+            self.engine.start_afresh = f"JavaScriptCore crashed while Pyodide booted: {errors}"  # type: ignore[attr-defined]
+            raise JavaScriptCoreCrashError(f"{self.engine.name}: {errors}") from None
         return self
 
     def wait_ready(self) -> None:

@@ -60,12 +60,14 @@ def test_events_posted_before_python_is_ready_are_handled_once_in_order(app: App
         "window.loads = (window.loads || 0) + 1;",
         f"window.loads = 1; for (const m of {json.dumps(EARLY)}) window.send(m); window.earlySentAt = performance.timeOrigin + performance.now();",
     ))
+    app.tab.js("document.body && (document.body.dataset.ready = 'leaving')")  # the wait below then sees the new page
     app.tab.goto(app.base + "/?early#/calls")
     app.wait_ready()
     # Every message was posted before the app took over (its mark `app-warmed` comes just before): the
     # boot script held them all. Both times are on the browser's one clock, whenever this reads them.
     sent_at = app.phone.wait("window.earlySentAt", timeout_ms=60_000)
-    took_over_at = app.tab.js("performance.timeOrigin + performance.getEntriesByName('app-warmed')[0].startTime")
+    took_over_at = app.tab.wait("performance.getEntriesByName('app-warmed').length"
+                                " && performance.timeOrigin + performance.getEntriesByName('app-warmed')[0].startTime")
     assert sent_at < took_over_at, "the phone should have posted before Python was ready"
     assert app.boot_path()["path"] == start
     # The stored call lists every event that changed it, in the order handled: the phone's order,
