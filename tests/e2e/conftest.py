@@ -272,12 +272,18 @@ class App:
             # That one crash, and only it, has the test run again on a browser started afresh: a reload
             # in the same process once crashed again ("Unreachable code should not be executed").
             errors, _ = self.tab.problems()
-            if not any(ENGINE_CRASH in error for error in errors) or not getattr(self.engine, "can_restart", False):
+            if not any(ENGINE_CRASH in error for error in errors):
                 raise
-            self.tab.forget_problems()  # said here instead, and the run lists it (at most ENGINE_FAULT_CAP)
-            self.engine.start_afresh = f"JavaScriptCore crashed while Pyodide booted: {errors}"  # type: ignore[attr-defined]
-            raise JavaScriptCoreCrashError(f"{self.engine.name}: {errors}") from None
+            self.engine_crashed("while Pyodide booted", errors)
         return self
+
+    def engine_crashed(self, where: str, errors: list[str]) -> None:
+        """JavaScriptCore's crash: the test runs again on a browser started afresh, where one can be."""
+        if not getattr(self.engine, "can_restart", False):
+            raise AssertionError(f"{self.engine.name} crashed {where}: {errors}")
+        self.tab.forget_problems()  # said here instead, and the run lists it (at most ENGINE_FAULT_CAP)
+        self.engine.start_afresh = f"JavaScriptCore crashed {where}: {errors}"  # type: ignore[attr-defined]
+        raise JavaScriptCoreCrashError(f"{self.engine.name}: {errors}")
 
     def wait_ready(self) -> None:
         self.tab.wait("document.body?.dataset.ready === 'true'", timeout_ms=BOOT_TIMEOUT_MS)
@@ -294,6 +300,8 @@ class App:
 
     def wait_snapshot_saved(self) -> None:
         outcome = self.wait_snapshot_outcome()
+        if ENGINE_CRASH in outcome:  # the same crash in the worker that makes the snapshot (once in CI)
+            self.engine_crashed("while making the snapshot", [outcome])
         assert outcome == "saved", outcome
 
     def reload(self) -> None:
