@@ -263,6 +263,7 @@ class App:
     # ------------------------------------------------------------ loading
 
     def open(self, path: str = "/") -> App:
+        self.leaving()
         self.tab.goto(self.base + path)
         try:
             self.wait_ready()
@@ -279,14 +280,18 @@ class App:
 
     def engine_crashed(self, where: str, errors: list[str]) -> None:
         """JavaScriptCore's crash: the test runs again on a browser started afresh, where one can be."""
-        if not getattr(self.engine, "can_restart", False):
+        if "a browser started afresh" in LACKS[self.engine.name]:
             raise AssertionError(f"{self.engine.name} crashed {where}: {errors}")
         self.tab.forget_problems()  # said here instead, and the run lists it (at most ENGINE_FAULT_CAP)
-        self.engine.start_afresh = f"JavaScriptCore crashed {where}: {errors}"  # type: ignore[attr-defined]
+        self.engine.start_afresh = f"JavaScriptCore crashed {where}: {errors}"
         raise JavaScriptCoreCrashError(f"{self.engine.name}: {errors}")
 
     def wait_ready(self) -> None:
         self.tab.wait("document.body?.dataset.ready === 'true'", timeout_ms=BOOT_TIMEOUT_MS)
+
+    def leaving(self) -> None:
+        """Mark the page about to be left, so that a wait for ready sees only the next one."""
+        self.tab.js("document.body && (document.body.dataset.ready = 'leaving')")
 
     # ------------------------------------------------------------ boot paths (runtime/pyodide.mjs)
 
@@ -305,7 +310,7 @@ class App:
         assert outcome == "saved", outcome
 
     def reload(self) -> None:
-        self.tab.js("document.body.dataset.ready = 'reloading'")  # so the wait below sees the new page
+        self.leaving()
         self.tab.reload()
         self.wait_ready()
 

@@ -171,6 +171,7 @@ class Tab(Scope):
 
 
 class Engine(ABC):
+    start_afresh = ""  # why the last test left the browser unfit, if it did: the next test starts it afresh
     name: str
     version: str = "?"
     proxy: HttpsProxy | None = None
@@ -689,9 +690,6 @@ class WebDriverEngine(Engine):
         self.current_handle: str | None = None
         self.home: str | None = None  # the one window kept between tests
         self.restarts: list[str] = []  # why the browser was started afresh between tests
-        self.start_afresh = ""  # set when the last test left the browser unfit (why): the next starts it afresh
-
-    can_restart = False
 
     def restart(self) -> None:
         raise AssertionError(f"{self.name}: this driver cannot start its browser afresh")
@@ -942,7 +940,6 @@ class WebKit(WebDriverEngine):
     # Measured over 21 clean slates here: 16 took under 0.1 s, and the other 5 (a lock or a service
     # worker WebKit keeps) had not finished after 20 s. So 5 s decides, and a restart mends.
     clean_slate_s = 5
-    can_restart = True
 
     def __init__(self) -> None:
         super().__init__()

@@ -60,9 +60,7 @@ def test_events_posted_before_python_is_ready_are_handled_once_in_order(app: App
         "window.loads = (window.loads || 0) + 1;",
         f"window.loads = 1; for (const m of {json.dumps(EARLY)}) window.send(m); window.earlySentAt = performance.timeOrigin + performance.now();",
     ))
-    app.tab.js("document.body && (document.body.dataset.ready = 'leaving')")  # the wait below then sees the new page
-    app.tab.goto(app.base + "/?early#/calls")
-    app.wait_ready()
+    app.open("/?early#/calls")
     # Every message was posted before the app took over (its mark `app-warmed` comes just before): the
     # boot script held them all. Both times are on the browser's one clock, whenever this reads them.
     sent_at = app.phone.wait("window.earlySentAt", timeout_ms=60_000)

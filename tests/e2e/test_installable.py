@@ -195,7 +195,7 @@ def test_a_new_build_is_picked_up_after_one_reload_and_the_old_copy_is_gone(app:
     assert "when this call ends" in app.tab.text("#update-text")
     app.call("ended", "upd-1")
     app.tab.wait("!document.querySelector('#update-now').disabled")
-    app.tab.js("document.body.dataset.ready = 'reloading'")
+    app.leaving()
     app.tab.click("#update-now")
     app.wait_ready()
     assert "deploy-marker" in app.tab.js("fetch('app.css').then((r) => r.text())")
