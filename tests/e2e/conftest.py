@@ -298,6 +298,12 @@ class App:
     def boot_path(self) -> dict[str, Any]:
         return self.tab.js("({path: cloudtalkRuntime.path, reason: cloudtalkRuntime.reason, saved: cloudtalkRuntime.saved})")
 
+    def heavy_start_waited_for(self, decision: str) -> bool:
+        """Pyodide's heavy start (runtime/pyodide.mjs's mark `runtime-start`) came after the boot script's
+        decision about the phone (`phone-in-dom` or `phone-elsewhere`): it did not compete with the phone."""
+        return self.tab.js("""(decision) => { const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+            return at(decision) !== undefined && at('runtime-start') >= at(decision); }""", decision)
+
     def wait_snapshot_outcome(self) -> str:
         """After a normal start the app has a snapshot made once it is live: "saved" or "failed: <reason>"."""
         return self.tab.wait("['saved', 'failed'].includes(cloudtalkRuntime.saved.split(':')[0]) && cloudtalkRuntime.saved",

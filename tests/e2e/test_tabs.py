@@ -27,6 +27,7 @@ def test_a_second_tab_loads_no_second_phone_and_says_why(app: App):
     assert other.tab.text("#dock-state") == "· in another tab"
     assert not other.tab.visible("#dock-toggle")
     assert app.tab.count("#phone") == 1 and not app.tab.visible("#phone-elsewhere")
+    assert other.heavy_start_waited_for("phone-elsewhere") and app.heavy_start_waited_for("phone-in-dom")
 
 
 def test_use_this_tab_instead_moves_the_phone_and_the_first_tab_can_bring_it_back(app: App):
