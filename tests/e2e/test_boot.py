@@ -26,6 +26,9 @@ def test_the_app_boots_from_its_own_origin_with_the_phone_and_nothing_else(app: 
     assert not app.tab.visible("#boot")
     assert app.phone_loads() == [f"https://{PHONE_HOST}/?partner=mycrm"]
     assert app.heavy_start_waited_for("phone-in-dom")
+    unused = app.tab.js("performance.getEntriesByType('resource').map(r => r.name)"
+                        ".filter(n => /(py-editor|py-terminal|py-game|donkey|deprecations-manager)-/.test(n))")
+    assert unused == [], "PyScript's plugins the app does not use are left out (index.html, pyscript.toml)"
     assert app.tab.js("performance.getEntriesByType('resource').some(r => r.name.endsWith('/vendor/pyodide/pyodide.asm.wasm'))")
     assert app.tab.js("performance.getEntriesByType('resource').some(r => r.name.includes('pydantic_core-2.50.4'))")
 
