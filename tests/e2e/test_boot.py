@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .conftest import FAKE_PHONE, PHONE_HOST, ROOT, App, free_port, start_server, stop_server
+from .conftest import BOOT_TIMEOUT_MS, FAKE_PHONE, PHONE_HOST, ROOT, App, free_port, start_server, stop_server
 
 EARLY = [
     {"event": "ringing", "properties": {"call_uuid": "early-1", "external_number": "+1 202 555 0100"}},
@@ -52,6 +52,15 @@ def test_every_runtime_module_the_app_imports_comes_precompiled(app: App):
     assert len(modules) > 150
     from_source = sorted(name for name, (path, loader) in modules.items() if path.endswith(".py") and loader != "type")
     assert from_source == [], f"add these to [tool.cloudtalk] precompiled-modules in pyproject.toml: {from_source}"
+
+
+def test_without_the_boot_script_pyodide_still_starts_after_its_grace_period(app: App):
+    # The runtime holds its heavy start until the boot script says where the phone is; a boot script that
+    # never says (it failed to load) must not leave the page hanging: the start comes BOOT_GRACE_MS later.
+    app.tab.goto(app.base + "/tests/e2e/no_boot_script.html")
+    app.tab.wait("performance.getEntriesByName('python-ran').length > 0", timeout_ms=BOOT_TIMEOUT_MS)
+    asked, started = app.tab.js("['runtime-asked', 'runtime-start'].map(n => performance.getEntriesByName(n)[0].startTime)")
+    assert started - asked >= 3000, "the start waited for the boot script's word, then for the grace period"
 
 
 @pytest.mark.parametrize("start", ["normal", "snapshot"])
