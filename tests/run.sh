@@ -5,6 +5,7 @@
 #   bash tests/run.sh [pytest args...]      the whole suite (what CI runs)
 #   bash tests/run.sh --quick [pytest args...]   for local work: the same, end to end in Chromium only
 #   E2E_ENGINES=chromium,firefox bash tests/run.sh   (the engines to drive)
+#   E2E_OPTIMIZING_WASM=1 bash tests/run.sh   (every WebAssembly tier on; tests/e2e/engines.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from .engines import ENGINES, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
+from .engines import ENGINES, OPTIMIZING_WASM, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -118,6 +118,7 @@ RENDERER_CRASHED = "Target crashed"  # Playwright's words for a page whose rende
 ENGINE_FAULT_CAP = 3
 ENGINE_FAULTS: list[str] = []
 RESTARTS: list[str] = []  # browsers started afresh between tests, and why
+RAN_ENGINES: list[str] = []  # engines started this run
 
 
 class JavaScriptCoreCrashError(AssertionError):
@@ -137,6 +138,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if RAN_ENGINES:
+        terminalreporter.write_line(
+            "WebAssembly: every engine's tiers (E2E_OPTIMIZING_WASM=1)" if OPTIMIZING_WASM else
+            "WebAssembly: baseline tiers in Chromium (Liftoff) and WebKit (no OMG), Firefox as shipped; "
+            "E2E_OPTIMIZING_WASM=1 runs every tier")
     if ENGINE_FAULTS:
         over = len(ENGINE_FAULTS) > ENGINE_FAULT_CAP
         terminalreporter.write_line(
@@ -211,6 +217,7 @@ def site() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def engine(engine_name: str) -> Iterator[Engine]:
     browser = ENGINES[engine_name]()
+    RAN_ENGINES.append(engine_name)
     yield browser
     RESTARTS.extend(f"{engine_name}: {why}" for why in getattr(browser, "restarts", []))
     browser.close()

@@ -43,6 +43,14 @@ CHROMIUM_ARGS = [
     "--use-fake-device-for-media-stream",  # a fake microphone (a beeping tone) and camera, as a headset would be
     f"--host-resolver-rules=MAP {TEST_HOST} 127.0.0.1",  # the site under a host name that is not localhost
 ]
+# WebAssembly in the tests runs in each engine's baseline tier only, where that saves time: Chromium
+# without TurboFan (`--liftoff-only`), WebKit without JavaScriptCore's OMG. Each recompiles Pyodide's
+# hot functions on both cores while a test lasts a few seconds. WebAssembly means the same in every
+# tier, and the app is not timed in these tests (bench/run.py is, with every tier on: it launches
+# with CHROMIUM_ARGS alone). Measured back to back, README ("The suite's time"). Firefox's optimizing
+# compiler off measured no gain, so Firefox runs as shipped. E2E_OPTIMIZING_WASM=1 turns them back on.
+OPTIMIZING_WASM = os.environ.get("E2E_OPTIMIZING_WASM") == "1"
+CHROMIUM_TEST_ARGS = [] if OPTIMIZING_WASM else ["--js-flags=--liftoff-only"]
 VIEWPORT = (1280, 900)
 # Hosts the browsers themselves call (updates, remote settings), never the app: left out of the
 # check that the app requests nothing outside its origin and the phone.
@@ -314,7 +322,7 @@ class Chromium(Engine):
         executable = shutil.which("chromium")
         assert executable, "Debian's chromium must be installed (tests/run.sh installs it)"
         self._playwright = sync_playwright().start()
-        self.browser = self._playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        self.browser = self._playwright.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS, *CHROMIUM_TEST_ARGS])
         self.version = self.browser.version
         self.context: Any = None
         self.pages: dict[str, str] = {}
@@ -970,11 +978,9 @@ class WebKit(WebDriverEngine):
         for host in ("127.0.0.1", "localhost"):  # one host a flag: MiniBrowser reads no list
             options.add_argument(f"--ignore-host={host}")
         options.set_capability("acceptInsecureCerts", True)
-        # JavaScriptCore's optimizing WebAssembly tier (OMG) off, unless the environment says otherwise:
-        # it recompiles Pyodide's hot functions on both cores while a test lasts a few seconds, and cost
-        # a third of WebKit's test time here (test_app.py: 253 s with it, 173 s without). WebAssembly
-        # means the same in every tier; `JSC_useOMGJIT=1 bash tests/run.sh` runs WebKit with it on.
-        env = {"JSC_useOMGJIT": "0", **os.environ, "DISPLAY": display}
+        # JavaScriptCore's optimizing WebAssembly tier (OMG) off (OPTIMIZING_WASM above): it cost a third
+        # of WebKit's test time here (test_app.py: 253 s with it, 173 s without).
+        env = {**({} if OPTIMIZING_WASM else {"JSC_useOMGJIT": "0"}), **os.environ, "DISPLAY": display}
         service = Service(executable_path=driver_binary, env=env)
         client = webdriver.WebKitGTK(options=options, service=service)
         client.execute = self._telling_browser_ended(client.execute)
