@@ -47,7 +47,7 @@ CHROMIUM_ARGS = [
 # without TurboFan (`--liftoff-only`), WebKit without JavaScriptCore's OMG. Each recompiles Pyodide's
 # hot functions on both cores while a test lasts a few seconds. WebAssembly means the same in every
 # tier, and the app is not timed in these tests (bench/run.py is, with every tier on: it launches
-# with CHROMIUM_ARGS alone). Measured back to back, README ("The suite's time"). Firefox's optimizing
+# with CHROMIUM_ARGS alone). Measured back to back: README, "Tests". Firefox's optimizing
 # compiler off measured no gain, so Firefox runs as shipped. E2E_OPTIMIZING_WASM=1 turns them back on.
 OPTIMIZING_WASM = os.environ.get("E2E_OPTIMIZING_WASM") == "1"
 CHROMIUM_TEST_ARGS = [] if OPTIMIZING_WASM else ["--js-flags=--liftoff-only"]
