@@ -96,6 +96,36 @@ def test_a_bad_snapshot_is_deleted_and_the_app_starts_normally(app: App, damage:
     app.check_clean()
 
 
+# An older version's snapshot, as an update of the app leaves it: the stored one moved to another key.
+AGED = """async () => {
+  const cache = await caches.open('cloudtalk-snapshots');
+  const [request] = await cache.keys();
+  const older = request.url.replace(/[^/]+$/, '0'.repeat(64));
+  await cache.put(older, await cache.match(request));
+  await cache.delete(request);
+  return (await cache.keys()).map((r) => r.url.split('/').pop());
+}"""
+
+
+def test_an_older_versions_snapshot_is_passed_over_and_replaced(app: App):
+    app.open("/#/calls")
+    app.wait_snapshot_saved()
+    assert app.tab.js(AGED) == ["0" * 64]
+
+    app.reload()
+    got = app.boot_path()
+    assert got["path"] == "normal"
+    assert got["reason"].startswith("the stored snapshot is for another version of the runtime or the app"), got
+    app.call("dialing", "after-update")
+    app.call("ended", "after-update")
+    app.go("calls")
+    app.wait_item("after-update", outcome="No answer")
+    app.wait_snapshot_saved()  # the new one replaces it (the next start from it: the test above)
+    stored = app.tab.js("async () => (await (await caches.open('cloudtalk-snapshots')).keys()).map((r) => r.url.split('/').pop())")
+    assert len(stored) == 1 and stored != ["0" * 64], stored
+    app.check_clean()
+
+
 @needs("a storage quota")
 def test_a_snapshot_that_does_not_fit_the_storage_quota_is_reported_and_nothing_else_changes(app: App):
     app.tab.goto(app.base + "/tests/e2e/fake_phone.html")  # a page of the site's origin, for the quota
