@@ -185,6 +185,8 @@ def test_at_1400_a_ringing_call_shows_the_card_with_history_beside_the_timeline(
         (calls_left, calls_right, _), (card_left, card_right, card_width), (_, dock_right, _) = boxes
         assert dock_right <= calls_left < calls_right <= card_left < card_right <= 1400  # side by side, all on screen
         assert card_width >= 320
+        # Today redraws at most once a second: the screenshot shows it caught up (it read "0 calls" before).
+        app.tab.wait("['2 calls', '1 Missed', '1 in progress'].every((w) => document.getElementById('today-counts').textContent.includes(w))")
         shot(app.tab, "workspace-1400-ringing")
 
 
