@@ -25,6 +25,11 @@ def answered(app: App, uuid: str, number: str = NUMBER, **props: object) -> None
     app.call("ended", uuid)
 
 
+def wait_today_shows(app: App, *words: str) -> None:
+    """Wait until Today's counts read all these words: the summary redraws at most once a second."""
+    app.tab.wait("(words) => words.every((w) => document.getElementById('today-counts').textContent.includes(w))", list(words))
+
+
 def save_settings(app: App) -> None:
     app.tab.click("#settings-form button[type=submit]")
     app.tab.wait("document.getElementById('settings-status').textContent === 'Saved.'")
@@ -160,8 +165,7 @@ def test_today_counts_outcomes_talk_time_and_calls_per_hour(app: App):
     missed(app, "t-1")
     answered(app, "t-2", "+1 555 0100")
     app.wait_stored("t-2", "ended")
-    # Today's summary redraws at most once a second: wait for the redraw after both calls.
-    app.tab.wait("['2 calls', '1 Missed', '1 Answered'].every((w) => document.getElementById('today-counts').textContent.includes(w))")
+    wait_today_shows(app, "2 calls", "1 Missed", "1 Answered")
     assert "talk time" in app.tab.text("#today-counts")
     assert app.tab.text("#today-chart-text").startswith("Calls per hour today: ")
     assert app.tab.text("#today-chart-text").endswith(" 2.")
@@ -185,8 +189,7 @@ def test_at_1400_a_ringing_call_shows_the_card_with_history_beside_the_timeline(
         (calls_left, calls_right, _), (card_left, card_right, card_width), (_, dock_right, _) = boxes
         assert dock_right <= calls_left < calls_right <= card_left < card_right <= 1400  # side by side, all on screen
         assert card_width >= 320
-        # Today redraws at most once a second: the screenshot shows it caught up (it read "0 calls" before).
-        app.tab.wait("['2 calls', '1 Missed', '1 in progress'].every((w) => document.getElementById('today-counts').textContent.includes(w))")
+        wait_today_shows(app, "2 calls", "1 Missed", "1 in progress")
         shot(app.tab, "workspace-1400-ringing")
 
 
