@@ -242,6 +242,8 @@ CUT = "…"
         ({"external_number": "1" * 100}, lambda p: p.external_number, "1" * (NUMBER_CHARS - 1) + CUT, [f"properties.external_number: 100 characters → cut to {NUMBER_CHARS}"]),
         ({"contact": {"contact_emails": ["e" * 300]}}, lambda p: p.contact.contact_emails, ["e" * (EMAIL_CHARS - 1) + CUT],
          [f"properties.contact.contact_emails[0]: 300 characters → cut to {EMAIL_CHARS}"]),
+        ({"contact": {"tags": ["t" * 300, "VIP"]}}, lambda p: p.contact.tags, ["t" * (TEXT_CHARS - 1) + CUT, "VIP"],
+         [f"properties.contact.tags[0]: 300 characters → cut to {TEXT_CHARS}"]),
         ({"contact": {"name": "n" * TEXT_CHARS}}, lambda p: p.contact.name, "n" * TEXT_CHARS, []),
         # over-long lists are cut
         ({"contact": {"tags": [f"t{i}" for i in range(TAGS + 30)]}}, lambda p: p.contact.tags, [f"t{i}" for i in range(TAGS)],
