@@ -269,9 +269,9 @@ class App:
 
     # ------------------------------------------------------------ loading
 
-    def open(self, path: str = "/") -> App:
+    def open(self, path: str = "/", *, wait_for_load: bool = True) -> App:
         self.leaving()
-        self.tab.goto(self.base + path)
+        self.tab.goto(self.base + path, wait_for_load=wait_for_load)
         try:
             self.wait_ready()
         except AssertionError:

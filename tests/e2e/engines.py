@@ -123,7 +123,9 @@ class Tab(Scope):
     engine: Engine
 
     @abstractmethod
-    def goto(self, url: str) -> None: ...
+    def goto(self, url: str, *, wait_for_load: bool = True) -> None:
+        """Open the address; wait_for_load=False returns once the page is committed, for a page whose load
+        event may never come (a frame that never answers can hold it): Chromium only."""
 
     @abstractmethod
     def reload(self) -> None: ...
@@ -263,8 +265,8 @@ class PlaywrightTab(_PlaywrightScope, Tab):
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda request: self.requests.append(request.url))
 
-    def goto(self, url: str) -> None:
-        self.page.goto(url)
+    def goto(self, url: str, *, wait_for_load: bool = True) -> None:
+        self.page.goto(url, wait_until="load" if wait_for_load else "commit")
 
     def reload(self) -> None:
         self.page.reload()
@@ -636,7 +638,9 @@ class WebDriverTab(_WebDriverScope, Tab):
             self.engine.current_handle = self.handle
         return driver
 
-    def goto(self, url: str) -> None:
+    def goto(self, url: str, *, wait_for_load: bool = True) -> None:
+        if not wait_for_load:
+            raise NotImplementedError(f"{self.engine.name}: WebDriver's navigation always waits for the load event")
         self._focus().navigate(url)
 
     def reload(self) -> None:
