@@ -306,10 +306,12 @@ class App:
         return self.tab.js("({path: cloudtalkRuntime.path, reason: cloudtalkRuntime.reason, saved: cloudtalkRuntime.saved})")
 
     def heavy_start_waited_for(self, decision: str) -> bool:
-        """Pyodide's heavy start (runtime/pyodide.mjs's mark `runtime-start`) came after the boot script's
-        decision about the phone (`phone-in-dom` or `phone-elsewhere`): it did not compete with the phone."""
+        """PyScript's start of the app (it asks runtime/pyodide.mjs for Pyodide: `runtime-asked`) and Pyodide's
+        heavy start (`runtime-start`) both came after the boot script's decision about the phone (`phone-in-dom`
+        or `phone-elsewhere`): neither competed with the phone."""
         return self.tab.js("""(decision) => { const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
-            return at(decision) !== undefined && at('runtime-start') >= at(decision); }""", decision)
+            return at(decision) !== undefined && at('runtime-asked') >= at(decision) && at('runtime-start') >= at(decision); }""",
+                           decision)
 
     def wait_snapshot_outcome(self) -> str:
         """After a normal start the app has a snapshot made once it is live: "saved" or "failed: <reason>"."""

@@ -60,6 +60,8 @@ class InstallableApp:
         except Exception as error:  # noqa: BLE001 - refused (a policy, no sw.js on this host): the app works online
             self.on_startup_line(f"No offline copy of the app: the service worker was refused ({error})")
             return
+        if registration is None:  # (a test browser that blocks workers answers so, without refusing)
+            return
         listen(self.workers, "controllerchange", lambda _e: self._controller_changed())
         listen(registration, "updatefound", lambda _e: self._installing(registration.installing))
         ignore = keep(lambda *_: None)  # offline, the check fails: the next hour's may not
