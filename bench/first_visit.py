@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright
 
 from bench.run import PHONE_ORIGIN, FakePhone, mark
-from tests.e2e.conftest import free_port, start_server, stop_server
 from tests.e2e.engines import CHROMIUM_ARGS
+from tests.e2e.site import free_port, start_server, stop_server
 
 
 def main(rounds: int) -> None:

@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "py"))  # the core, to write an export file as the app does
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import FAKE_PHONE, PHONE_ORIGIN, WORKER_STORED, free_port, start_server, stop_server  # noqa: E402
+from tests.e2e.conftest import FAKE_PHONE, PHONE_ORIGIN, WORKER_STORED  # noqa: E402
 from tests.e2e.engines import CHROMIUM_ARGS  # noqa: E402
+from tests.e2e.site import free_port, start_server, stop_server  # noqa: E402
 
 
 def FakePhone():  # noqa: N802 - reads as the route handler it returns

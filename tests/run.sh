@@ -55,4 +55,6 @@ step "Core tests inside Pyodide (Python 3.14, WebAssembly, Node.js)"
 node tests/pyodide/run_unit.mjs
 
 step "pytest: core (CPython), serve.py, end to end in Chromium, Firefox and WebKit"
-.venv/bin/python -m pytest --durations=20 "$@"  # the 20 slowest tests, where the suite's time goes
+# Three workers (pytest-xdist): each engine's tests on one of them, side by side, and the other tests
+# wherever a worker is free (tests/e2e/session.py). --durations: the 20 slowest, where the time goes.
+.venv/bin/python -m pytest -n 3 --durations=20 "$@"

@@ -15,10 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +22,9 @@ from typing import Any
 
 import pytest
 
-from .engines import ENGINES, OPTIMIZING_WASM, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
+from .engines import ENGINES, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
+from .session import RAN_ENGINES, RESTARTS, SITE_ENV
+from .site import serving_site
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -100,58 +98,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "engine_name" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
             item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED]))
-    # One browser per engine at a time: run every test of an engine before starting the next.
+    # One browser per engine at a time in a worker: run every test of an engine before starting the next.
     order = {name: i for i, name in enumerate(ENGINES)}
     items.sort(key=lambda item: order.get(getattr(item, "callspec", None) and item.callspec.params.get("engine_name"), -1))
 
 
-# Faults of an engine itself, not of the app, each given one more try and listed at the end of the run:
+# Faults of an engine itself, not of the app, each given one more try and listed at the end of the run (session.py):
 # JavaScriptCore's WebAssembly crash while Pyodide boots and a browser process that ended under its
 # driver (either way the test runs again on a browser started afresh: pytest-rerunfailures, limited to
 # those errors; a reload in the same process once crashed again), and a Chromium renderer that crashed under a test that
-# did not crash it on purpose (seen under load on this 2-core machine; the test runs again in a new context). Beyond ENGINE_FAULT_CAP in one run, the run fails:
-# a fault that comes that often is no longer the engine's bad luck.
+# did not crash it on purpose (seen under load on this 2-core machine; the test runs again in a new context). Beyond
+# session.ENGINE_FAULT_CAP in one run, the run fails.
 ENGINE_CRASH = "Out of bounds memory access"  # JavaScriptCore's words for its WebAssembly crash
 JSC_CRASHED = "JavaScriptCoreCrashError"
 BROWSER_ENDED = "BrowserEndedError"  # engines.BrowserEndedError: the browser under the driver is gone
 RENDERER_CRASHED = "Target crashed"  # Playwright's words for a page whose renderer died
-ENGINE_FAULT_CAP = 3
-ENGINE_FAULTS: list[str] = []
-RESTARTS: list[str] = []  # browsers started afresh between tests, and why
-RAN_ENGINES: list[str] = []  # engines started this run
 
 
 class JavaScriptCoreCrashError(AssertionError):
     """JavaScriptCore crashed while Pyodide booted: the test runs again on a browser started afresh."""
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    # A test whose browser ended reports a rerun for each phase that failed: one fault, once.
-    fault = f"{report.nodeid}: its browser ended, its renderer or JavaScriptCore crashed; run again"
-    if report.outcome == "rerun" and (not ENGINE_FAULTS or ENGINE_FAULTS[-1] != fault):
-        ENGINE_FAULTS.append(fault)
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if len(ENGINE_FAULTS) > ENGINE_FAULT_CAP and exitstatus == 0:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if RAN_ENGINES:
-        terminalreporter.write_line(
-            "WebAssembly: every engine's tiers (E2E_OPTIMIZING_WASM=1)" if OPTIMIZING_WASM else
-            "WebAssembly: baseline tiers in Chromium (Liftoff) and WebKit (no OMG), Firefox as shipped; "
-            "E2E_OPTIMIZING_WASM=1 runs every tier")
-    if ENGINE_FAULTS:
-        over = len(ENGINE_FAULTS) > ENGINE_FAULT_CAP
-        terminalreporter.write_line(
-            f"engine faults, each tried once more: {len(ENGINE_FAULTS)} (at most {ENGINE_FAULT_CAP} a run"
-            + ("; over it, so the run fails)" if over else ")"), red=over, yellow=not over)
-        for fault in ENGINE_FAULTS:
-            terminalreporter.write_line(f"  {fault[:300]}")
-    for restart in RESTARTS:
-        terminalreporter.write_line(f"browser started afresh between tests: {restart[:300]}", yellow=True)
 
 
 # An engine whose driver stopped answering (a test timed out): its later tests fail at once.
@@ -171,47 +136,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 # ---------------------------------------------------------------- processes
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {process.stderr.read() if process.stderr else ''}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listening on {port}")
-
-
-def start_server(command: list[str], port: int, cwd: Path = ROOT) -> subprocess.Popen:
-    env = {**os.environ, "SERVE_QUIET": "1"}
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for_port(port, process)
-    return process
-
-
-def stop_server(process: subprocess.Popen) -> int:
-    process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-
-
 @pytest.fixture(scope="session")
 def site() -> Iterator[str]:
-    port = free_port()
-    process = start_server([sys.executable, "-m", "tests.e2e.site", "--port", str(port)], port)
-    yield f"http://127.0.0.1:{port}"
-    assert stop_server(process) == 0
+    if shared := os.environ.get(SITE_ENV):  # pytest-xdist's controller serves it to every worker (session.py)
+        yield shared
+        return
+    with serving_site() as (url, ended):
+        yield url
+    assert ended() == 0, "the test site's server did not end cleanly"
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,9 @@ right after the Content Security Policy. It is a same-origin file, which that po
 pages are otherwise exactly as served to users.
 
     python -m tests.e2e.site --port 8123
+
+It also holds the helpers that start and stop a server process and wait for its port, which the
+tests, the benchmark and the screenshot tool share.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.server
+import os
 import signal
+import socket
+import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +54,54 @@ def serving(handler: type[SiteHandler], directory: Path = ROOT) -> Iterator[str]
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early: {process.stderr.read() if process.stderr else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+def start_server(command: list[str], port: int, cwd: Path = ROOT) -> subprocess.Popen:
+    env = {**os.environ, "SERVE_QUIET": "1"}
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_port(port, process)
+    return process
+
+
+def stop_server(process: subprocess.Popen) -> int:
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
+@contextlib.contextmanager
+def serving_site() -> Iterator[tuple[str, Callable[[], int]]]:
+    """This module's site in a process of its own: its base URL, and a call that tells how the server
+    ended (its exit code, 0 when it stopped cleanly), once the block is left."""
+    port = free_port()
+    process = start_server([sys.executable, "-m", "tests.e2e.site", "--port", str(port)], port)
+    codes: list[int] = []
+    try:
+        yield f"http://127.0.0.1:{port}", lambda: codes[0]
+    finally:
+        codes.append(stop_server(process))
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from .conftest import BOOT_TIMEOUT_MS, FAKE_PHONE, PHONE_HOST, ROOT, App, free_port, start_server, stop_server
+from .conftest import BOOT_TIMEOUT_MS, FAKE_PHONE, PHONE_HOST, ROOT, App
+from .site import free_port, start_server, stop_server
 
 EARLY = [
     {"event": "ringing", "properties": {"call_uuid": "early-1", "external_number": "+1 202 555 0100"}},

@@ -7,7 +7,7 @@ import tempfile
 sys.path.insert(0, "/work/main")
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.conftest import free_port, start_server, stop_server
+from tests.e2e.site import free_port, start_server, stop_server
 
 port = free_port()
 server = start_server([sys.executable, "serve.py", "--port", str(port)], port)

@@ -1,0 +1,128 @@
+"""What one run of the suite shares across pytest-xdist's workers: the site, and the engines' faults.
+
+tests/run.sh runs the engines side by side (`pytest -n 3`): each engine's tests are one unit of work
+for one worker, which starts that browser once (`pytest_xdist_make_scheduler` below); every other test
+is a unit of its own. xdist's controller collects nothing, so it never loads tests/e2e/conftest.py;
+this plugin is registered from tests/conftest.py instead, and runs in the controller and in every
+worker alike.
+
+- The site is served once a run. With workers, the controller serves it and tells them where
+  (SITE_ENV); a run without workers serves it from conftest's `site` fixture.
+- Engine faults (a test run again because its browser ended or crashed: conftest.py) are counted from
+  the test reports, which reach the controller from every worker. Beyond ENGINE_FAULT_CAP in one run,
+  the run fails: a fault that comes that often is no longer the engine's bad luck.
+- Browsers started afresh between tests, and the engines that ran, come back in each worker's output
+  and are listed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from typing import Any
+
+import pytest
+
+from .engines import ENGINES, OPTIMIZING_WASM
+from .site import serving_site
+
+SITE_ENV = "E2E_SITE"  # the shared site's base URL, for the workers
+ENGINE_FAULT_CAP = 3
+ENGINE_FAULTS: list[str] = []
+RESTARTS: list[str] = []  # browsers started afresh between tests, and why
+RAN_ENGINES: list[str] = []  # engines started this run
+PROBLEMS: list[str] = []  # what went wrong with the run itself, outside any test
+
+_SITE = pytest.StashKey[tuple[contextlib.ExitStack, Any]]()
+
+
+def _worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _controller_of_workers(config: pytest.Config) -> bool:
+    return not _worker(config) and bool(config.getoption("numprocesses", default=None))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not _controller_of_workers(config):
+        return
+    stack = contextlib.ExitStack()
+    url, ended = stack.enter_context(serving_site())
+    config.stash[_SITE] = stack, ended
+    os.environ[SITE_ENV] = url  # read by the workers, which xdist starts after this
+
+
+def engine_of(nodeid: str) -> str | None:
+    """The engine a test runs in, from its id (`test_x[webkit]`, `test_y[webkit-snapshot]`), or None."""
+    params = nodeid.rpartition("[")[2] if nodeid.endswith("]") else ""
+    return next((word for word in re.findall(r"[\w.]+", params) if word in ENGINES), None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """For `-n N` (xdist's "load"): xdist's scope scheduler, with each engine's tests as one scope.
+
+    xdist's own way to group tests, `--dist loadgroup`, groups nothing under pytest 9.2: it renames
+    the tests' ids, which pytest no longer reads back (pytest-dev/pytest-xdist#1386). A scope
+    scheduler that draws its scopes from the engine in the id is the supported way to the same end:
+    xdist's file and group schedulers are built the same way."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class EachEngineOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return engine_of(nodeid) or nodeid
+
+    return EachEngineOnOneWorker(config, log)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # A test whose browser ended reports a rerun for each phase that failed: one fault, once.
+    fault = f"{report.nodeid}: its browser ended, its renderer or JavaScriptCore crashed; run again"
+    if report.outcome == "rerun" and (not ENGINE_FAULTS or ENGINE_FAULTS[-1] != fault):
+        ENGINE_FAULTS.append(fault)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist's controller: a worker finished; keep what it reports about its browsers."""
+    output = getattr(node, "workeroutput", {}).get("e2e", {})
+    RESTARTS.extend(output.get("restarts", []))
+    RAN_ENGINES.extend(output.get("ran_engines", []))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if _worker(config):
+        config.workeroutput["e2e"] = {"restarts": RESTARTS, "ran_engines": RAN_ENGINES}
+        return
+    if _SITE in config.stash:
+        stack, ended = config.stash[_SITE]
+        stack.close()
+        os.environ.pop(SITE_ENV, None)
+        if ended() != 0:
+            PROBLEMS.append(f"the test site's server did not end cleanly (exit code {ended()})")
+    if (len(ENGINE_FAULTS) > ENGINE_FAULT_CAP or PROBLEMS) and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if RAN_ENGINES:
+        terminalreporter.write_line(
+            "WebAssembly: every engine's tiers (E2E_OPTIMIZING_WASM=1)" if OPTIMIZING_WASM else
+            "WebAssembly: baseline tiers in Chromium (Liftoff) and WebKit (no OMG), Firefox as shipped; "
+            "E2E_OPTIMIZING_WASM=1 runs every tier")
+    if ENGINE_FAULTS:
+        over = len(ENGINE_FAULTS) > ENGINE_FAULT_CAP
+        terminalreporter.write_line(
+            f"engine faults, each tried once more: {len(ENGINE_FAULTS)} (at most {ENGINE_FAULT_CAP} a run"
+            + ("; over it, so the run fails)" if over else ")"), red=over, yellow=not over)
+        for fault in ENGINE_FAULTS:
+            terminalreporter.write_line(f"  {fault[:300]}")
+    for restart in RESTARTS:
+        terminalreporter.write_line(f"browser started afresh between tests: {restart[:300]}", yellow=True)
+    for problem in PROBLEMS:
+        terminalreporter.write_line(problem, red=True)

@@ -1,0 +1,77 @@
+"""The run's own rules (session.py), on a small suite of their own run by pytest with two workers.
+
+No browser is started here: the planted tests stand in for end-to-end tests whose engine failed once.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# Each `test_fails_once` fails once as a test whose browser ended does (conftest.BROWSER_ENDED), then
+# passes: one engine fault each. The tests named for an engine, as end-to-end tests are, must all run
+# on one worker; the others go wherever a worker is free.
+PLANTED = """
+from pathlib import Path
+
+import pytest
+from e2e import session
+
+
+@pytest.mark.flaky(reruns=1, only_rerun=["BrowserEndedError"])
+@pytest.mark.parametrize("name", [{names}])
+def test_fails_once(name):
+    flag = Path(__file__).parent / f"ran-{{name}}"
+    if not flag.exists():
+        flag.write_text("")
+        raise RuntimeError("BrowserEndedError: planted")
+
+
+@pytest.mark.parametrize("name", [f"webkit-{{n}}" for n in range(8)])
+def test_passes(name):
+    if name == "webkit-0":  # as the engine fixture does when it ends: the controller must list it
+        session.RESTARTS.append("webkit: planted")
+"""
+
+
+def run(tmp_path: Path, faults: int) -> tuple[subprocess.CompletedProcess[str], dict[str, set[str]]]:
+    """The planted suite with two workers: the run, and the workers each test ran on (or failed on once)."""
+    names = ", ".join(repr(f"webkit-{n}" if n < 2 else str(n)) for n in range(faults))
+    (tmp_path / "test_planted.py").write_text(PLANTED.format(names=names))
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "e2e.session", "-n", "2", "-v", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path, env={"PYTHONPATH": str(HERE.parent), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=120,
+    )
+    workers: dict[str, set[str]] = {}
+    for worker, test in re.findall(r"^\[(gw\d)\] .*? (?:PASSED|RERUN) (\S+)", result.stdout, re.MULTILINE):
+        workers.setdefault(test.split("::")[-1], set()).add(worker)
+    return result, workers
+
+
+def on_one_worker(workers: dict[str, set[str]], engine: str) -> bool:
+    ran = [w for test, w in workers.items() if f"[{engine}-" in test]
+    return len(ran) >= 8 and len(set().union(*ran)) == 1
+
+
+def test_faults_up_to_the_cap_are_listed_and_the_run_passes(tmp_path: Path):
+    result, workers = run(tmp_path, 3)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "engine faults, each tried once more: 3 (at most 3 a run)" in result.stdout
+    assert "11 passed, 3 rerun" in result.stdout
+    assert on_one_worker(workers, "webkit"), workers
+    assert "browser started afresh between tests: webkit: planted" in result.stdout, "a worker's restarts reach the summary"
+
+
+def test_one_fault_over_the_cap_across_the_workers_fails_the_run(tmp_path: Path):
+    result, workers = run(tmp_path, 4)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "12 passed, 4 rerun" in result.stdout, "every test passed: only the run's own rule fails it"
+    assert "engine faults, each tried once more: 4 (at most 3 a run; over it, so the run fails)" in result.stdout
+    faulted = set().union(*(w for test, w in workers.items() if test.startswith("test_fails_once")))
+    assert faulted == {"gw0", "gw1"}, f"the faults came from both workers: {workers}"
+    assert on_one_worker(workers, "webkit"), workers
