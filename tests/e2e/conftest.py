@@ -24,7 +24,7 @@ import pytest
 
 from .engines import ENGINES, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
 from .session import RAN_ENGINES, RESTARTS, SITE_ENV
-from .site import serving_site
+from .site import start_site, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -141,9 +141,9 @@ def site() -> Iterator[str]:
     if shared := os.environ.get(SITE_ENV):  # pytest-xdist's controller serves it to every worker (session.py)
         yield shared
         return
-    with serving_site() as (url, ended):
-        yield url
-    assert ended() == 0, "the test site's server did not end cleanly"
+    url, process = start_site()
+    yield url
+    assert stop_server(process) == 0, "the test site's server did not end cleanly"
 
 
 @pytest.fixture(scope="session")

@@ -17,15 +17,15 @@ worker alike.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
+import subprocess
 from typing import Any
 
 import pytest
 
 from .engines import ENGINES, OPTIMIZING_WASM
-from .site import serving_site
+from .site import start_site, stop_server
 
 SITE_ENV = "E2E_SITE"  # the shared site's base URL, for the workers
 ENGINE_FAULT_CAP = 3
@@ -34,7 +34,7 @@ RESTARTS: list[str] = []  # browsers started afresh between tests, and why
 RAN_ENGINES: list[str] = []  # engines started this run
 PROBLEMS: list[str] = []  # what went wrong with the run itself, outside any test
 
-_SITE = pytest.StashKey[tuple[contextlib.ExitStack, Any]]()
+_SITE = pytest.StashKey[subprocess.Popen]()
 
 
 def _worker(config: pytest.Config) -> bool:
@@ -48,9 +48,7 @@ def _controller_of_workers(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not _controller_of_workers(config):
         return
-    stack = contextlib.ExitStack()
-    url, ended = stack.enter_context(serving_site())
-    config.stash[_SITE] = stack, ended
+    url, config.stash[_SITE] = start_site()
     os.environ[SITE_ENV] = url  # read by the workers, which xdist starts after this
 
 
@@ -100,11 +98,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         config.workeroutput["e2e"] = {"restarts": RESTARTS, "ran_engines": RAN_ENGINES}
         return
     if _SITE in config.stash:
-        stack, ended = config.stash[_SITE]
-        stack.close()
         os.environ.pop(SITE_ENV, None)
-        if ended() != 0:
-            PROBLEMS.append(f"the test site's server did not end cleanly (exit code {ended()})")
+        if (code := stop_server(config.stash[_SITE])) != 0:
+            PROBLEMS.append(f"the test site's server did not end cleanly (exit code {code})")
     if (len(ENGINE_FAULTS) > ENGINE_FAULT_CAP or PROBLEMS) and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

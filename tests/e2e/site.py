@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,17 +91,10 @@ def stop_server(process: subprocess.Popen) -> int:
         raise
 
 
-@contextlib.contextmanager
-def serving_site() -> Iterator[tuple[str, Callable[[], int]]]:
-    """This module's site in a process of its own: its base URL, and a call that tells how the server
-    ended (its exit code, 0 when it stopped cleanly), once the block is left."""
+def start_site() -> tuple[str, subprocess.Popen]:
+    """This module's site in a process of its own: its base URL, and the process (stop_server ends it)."""
     port = free_port()
-    process = start_server([sys.executable, "-m", "tests.e2e.site", "--port", str(port)], port)
-    codes: list[int] = []
-    try:
-        yield f"http://127.0.0.1:{port}", lambda: codes[0]
-    finally:
-        codes.append(stop_server(process))
+    return f"http://127.0.0.1:{port}", start_server([sys.executable, "-m", "tests.e2e.site", "--port", str(port)], port)
 
 
 def main() -> None:
