@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from .engines import ENGINES, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
-from .session import RAN_ENGINES, RESTARTS, SITE_ENV
+from .session import RAN_ENGINES, RESTARTS, SITE_ENV, engine_of
 from .site import start_site, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +96,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # A driver that stops answering fails its test (pytest-timeout) instead of stalling the whole run.
     for item in items:
         if "engine_name" in getattr(item, "fixturenames", ()):
+            # The scheduler keeps an engine's tests on one worker by reading the engine from the id:
+            # a test it would misread would start that browser a second time, in another worker.
+            if engine_of(item.nodeid) != item.callspec.params["engine_name"]:
+                raise pytest.UsageError(f"session.engine_of cannot read the engine from {item.nodeid}")
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
             item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED]))
     # One browser per engine at a time in a worker: run every test of an engine before starting the next.

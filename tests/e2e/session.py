@@ -53,8 +53,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def engine_of(nodeid: str) -> str | None:
-    """The engine a test runs in, from its id (`test_x[webkit]`, `test_y[webkit-snapshot]`), or None."""
-    params = nodeid.rpartition("[")[2] if nodeid.endswith("]") else ""
+    """The engine a test runs in, from its id (`test_x[webkit]`, `test_y[webkit-snapshot]`), or None.
+
+    The parameters start at the test name's first "[": a parameter may hold brackets of its own."""
+    params = nodeid.partition("::")[2].partition("[")[2] if nodeid.endswith("]") else ""
     return next((word for word in re.findall(r"[\w.]+", params) if word in ENGINES), None)
 
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .session import engine_of
+
 HERE = Path(__file__).resolve().parent
 
 # Each `test_fails_once` fails once as a test whose browser ended does (conftest.BROWSER_ENDED), then
@@ -75,3 +77,13 @@ def test_one_fault_over_the_cap_across_the_workers_fails_the_run(tmp_path: Path)
     faulted = set().union(*(w for test, w in workers.items() if test.startswith("test_fails_once")))
     assert faulted == {"gw0", "gw1"}, f"the faults came from both workers: {workers}"
     assert on_one_worker(workers, "webkit"), workers
+
+
+def test_the_engine_is_read_from_the_first_parameter_whatever_the_others_hold():
+    # A parameter with brackets of its own once sent one Firefox test to a second worker, whose second Firefox failed to start.
+    base = "tests/e2e/test_backup.py::test_refused"
+    assert engine_of(f'{base}[firefox-{{"messages": []}}-not a call history]') == "firefox"
+    assert engine_of(f"{base}[webkit-corrupt-it is corrupted (its SHA-256 does not match)]") == "webkit"
+    assert engine_of(f"{base}[chromium]") == "chromium"
+    assert engine_of("tests/unit/test_log.py::test_order[a-b]") is None
+    assert engine_of("tests/unit/test_log.py::test_order") is None
