@@ -327,7 +327,7 @@ def own_bytes() -> int:
     from serve_tools.appfiles import app_archive
 
     files = [ROOT / name for name in ("index.html", "app.css", "pyscript.toml", "py/main.py", "py/boot.py", "py/cloudtalk/config.py",
-                                      "runtime/pyodide.mjs", "runtime/engine.mjs")]
+                                      "runtime/phone-lock.mjs", "runtime/pyodide.mjs", "runtime/engine.mjs")]
     return sum(len(gzip.compress(f.read_bytes(), compresslevel=6)) for f in files) + len(app_archive(ROOT / "py")) + 64  # + its digest
 
 

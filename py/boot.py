@@ -200,6 +200,7 @@ ANSWER_WAIT_MS = 3000  # for the holder to answer "take-over" before offering to
 TITLE_MS = 6000  # how long a tab asked to come forward shows it in its title
 
 locks = getattr(window.navigator, "locks", None)
+early = getattr(window, "cloudtalkLock", None)  # runtime/phone-lock.mjs: the first ask, made as the page was parsed
 channel = js.BroadcastChannel.new(LOCK) if hasattr(window, "BroadcastChannel") else None
 tab = str(js.Math.random())[2:]
 release = [None]  # resolves the promise that holds the lock
@@ -222,24 +223,49 @@ def say(kind, to=None):
         channel.postMessage(to_js({"kind": kind, "sender": tab, "to": to}))
 
 
+def phone_elsewhere():
+    show_elsewhere("The CloudTalk phone is open in another tab of this browser. "
+                   "Only one phone can take your calls; this tab still shows every call.")
+    window.performance.mark("phone-elsewhere")  # the runtime's heavy start waits for this or "phone-in-dom"
+    start_app()
+    wait_for_phone()
+
+
+def phone_here():
+    stop_answer_timer()
+    mount_phone()
+
+
 def holding(lock):
     """The lock is ours (or, asked with ifAvailable, it was not free: lock is null)."""
     if not lock:
-        show_elsewhere("The CloudTalk phone is open in another tab of this browser. "
-                       "Only one phone can take your calls; this tab still shows every call.")
-        window.performance.mark("phone-elsewhere")  # the runtime's heavy start waits for this or "phone-in-dom"
-        start_app()
-        wait_for_phone()
+        phone_elsewhere()
         return None
-    if answer_timer[0] is not None:
-        window.clearTimeout(answer_timer[0])
-        answer_timer[0] = None
-    mount_phone()
 
     def hold(resolve, _reject):
         release[0] = resolve
 
-    return js.Promise.new(create_proxy(hold))
+    held = js.Promise.new(create_proxy(hold))  # the lock lasts until release[0]() resolves it
+    phone_here()
+    return held
+
+
+def ask_first():
+    locks.request(LOCK, to_js({"ifAvailable": True}), holding_proxy).catch(lost_proxy)
+
+
+def first_answer(answer):
+    """The answer to runtime/phone-lock.mjs's early ask: it holds the lock for this tab, or not."""
+    if answer == "held":
+        release[0] = early.release
+        early.lost = lost_proxy  # another tab may take the lock (`steal`) from here on
+        phone_here()
+        if early.error:  # ... or took it before this script ran
+            lost(early.error)
+    elif answer == "elsewhere":
+        phone_elsewhere()
+    else:  # refused: ask as if there were no early ask
+        ask_first()
 
 
 def lost(_error):
@@ -338,7 +364,10 @@ else:
     by_id("take-phone").addEventListener("click", keep(take_phone))
     by_id("take-phone-anyway").addEventListener("click", keep(take_phone_anyway))
     by_id("show-phone-tab").addEventListener("click", keep(show_phone_tab))
-    locks.request(LOCK, to_js({"ifAvailable": True}), holding_proxy).catch(lost_proxy)
+    if early and early.answer:
+        early.answer.then(keep(first_answer))
+    else:
+        ask_first()
 
 # ---------------------------------------------------------------- progress bar
 

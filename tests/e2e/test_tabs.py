@@ -11,6 +11,17 @@ FROZEN_HOLDER = """() => new Promise((held) => {
     .catch(() => { window.__stolen = true; });
 })"""
 
+# The origin's Web Locks, by name: held, and asked for but waiting.
+LOCKS = """() => navigator.locks.query().then(({held, pending}) =>
+  ({held: held.map((lock) => lock.name), pending: pending.map((lock) => lock.name)}))"""
+# A same-origin page that takes the phone's Web Lock from whoever has it, until window.__giveBack().
+THIEF = """() => new Promise((held) => {
+  navigator.locks.request('cloudtalk-phone', {steal: true}, () => {
+    held(true);
+    return new Promise((resolve) => { window.__giveBack = resolve; });
+  });
+})"""
+
 
 def second_tab(app: App) -> App:
     other = App(app.engine, app.base).open("/#/calls")
@@ -92,3 +103,26 @@ def test_a_tab_that_does_not_answer_can_have_the_phone_taken_anyway(app: App):
     other.tab.click("#take-phone-anyway")
     other.tab.wait_for("#phone")
     app.tab.wait("window.__stolen === true")  # the frozen tab learns its lock is gone
+
+
+def test_the_page_asks_for_the_phone_as_it_is_parsed_and_the_boot_script_asks_no_more(app: App):
+    app.open()
+    assert app.tab.js("() => cloudtalkLock.answer") == "held"  # runtime/phone-lock.mjs's ask
+    assert app.tab.js(LOCKS) == {"held": ["cloudtalk-phone"], "pending": []}, "the tab asked again for the lock it holds"
+    other = second_tab(app)
+    assert other.tab.js("() => cloudtalkLock.answer") == "elsewhere"
+    assert app.tab.js(LOCKS) == {"held": ["cloudtalk-phone"], "pending": ["cloudtalk-phone"]}  # the second tab waits in line
+
+
+def test_a_tab_whose_lock_is_taken_gives_up_the_phone_and_gets_it_back_once_the_lock_is_free(app: App):
+    app.open()
+    thief = app.engine.new_tab()
+    thief.goto(app.base + "/tests/e2e/fake_phone.html")
+    assert thief.js(THIEF) is True
+    app.tab.wait("!document.getElementById('phone')")
+    app.tab.wait_visible("#phone-elsewhere")
+    assert "took it while this tab was not answering" in app.tab.text("#elsewhere-text")
+    thief.js("() => window.__giveBack()")
+    app.tab.wait_for("#phone")
+    assert not app.tab.visible("#phone-elsewhere")
+    assert len(app.phone_loads()) == 2

@@ -160,7 +160,8 @@ def test_build_writes_a_static_site(tmp_path):
     result = subprocess.run([sys.executable, "serve.py", "build", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     for required in ["index.html", "pyscript.toml", "app.css", "py/main.py", "py/boot.py", "py/cloudtalk/events.py",
-                     "runtime/pyodide.mjs", "runtime/engine.mjs", "runtime/snapshot-worker.mjs", "vendor/pyodide/runtime.json",
+                     "runtime/phone-lock.mjs", "runtime/pyodide.mjs", "runtime/engine.mjs", "runtime/snapshot-worker.mjs",
+                     "vendor/pyodide/runtime.json",
                      "py/app.zip", "py/app.zip.sha256",
                      "vendor/pyodide/pyodide.asm.wasm", "vendor/pyscript/core.js", "vendor/micropython/micropython.wasm"]:
         assert (out / required).is_file(), required
