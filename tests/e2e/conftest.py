@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from .engines import ENGINES, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
-from .session import RAN_ENGINES, RESTARTS, SITE_ENV, engine_of
+from .session import RAN_ENGINES, RESTARTS, SITE_ENV, engine_of, run_order
 from .site import start_site, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,9 +102,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 raise pytest.UsageError(f"session.engine_of cannot read the engine from {item.nodeid}")
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
             item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED]))
-    # One browser per engine at a time in a worker: run every test of an engine before starting the next.
-    order = {name: i for i, name in enumerate(ENGINES)}
-    items.sort(key=lambda item: order.get(getattr(item, "callspec", None) and item.callspec.params.get("engine_name"), -1))
+    # One browser per engine at a time in a worker: every test of an engine before the next engine's,
+    # in the order xdist's units are handed out (session.run_order).
+    items.sort(key=lambda item: run_order(item.nodeid))
 
 
 # Faults of an engine itself, not of the app, each given one more try and listed at the end of the run (session.py):

@@ -1,8 +1,9 @@
 """What one run of the suite shares across pytest-xdist's workers: the site, and the engines' faults.
 
-tests/run.sh runs the engines side by side (`pytest -n 3`): each engine's tests are one unit of work
-for one worker, which starts that browser once (`pytest_xdist_make_scheduler` below); every other test
-is a unit of its own. xdist's controller collects nothing, so it never loads tests/e2e/conftest.py;
+tests/run.sh runs the engines side by side (`pytest -n 3`): Chromium's and Firefox's tests are one
+unit of work each, for one worker, which starts that browser once; WebKit's, the longest, are a unit
+a test file, taken by whichever worker is free (`pytest_xdist_make_scheduler` below); every other
+test is a unit of its own. xdist's controller collects nothing, so it never loads tests/e2e/conftest.py;
 this plugin is registered from tests/conftest.py instead, and runs in the controller and in every
 worker alike.
 
@@ -60,23 +61,58 @@ def engine_of(nodeid: str) -> str | None:
     return next((word for word in re.findall(r"[\w.]+", params) if word in ENGINES), None)
 
 
+# Engines whose tests are a unit of work a test file rather than one unit. WebKit's worker ended the
+# run last, alone on the machine for its last ~2 minutes; a WebKit started in another worker keeps
+# its storage, caches and locks to itself (MiniBrowser's automation mode keeps its data in memory),
+# so the workers that are done with Chromium and Firefox take WebKit's last files. Firefox stays
+# whole: two Firefoxes would contend for Marionette's port.
+BY_FILE = {"webkit"}
+
+
+# WebKit's files that take it longest, handed out first, so that the units left for the end are short
+# ones (a clean-clone run of 21b59d2, WebKit's tests by file: test_app.py ~170 s, test_snapshot.py ~100 s,
+# test_simulator.py ~75 s, the others 60 s or less). A file missing here only moves down the queue.
+LONG_FIRST = ("test_app.py", "test_snapshot.py", "test_simulator.py")
+
+
+def run_order(nodeid: str) -> tuple[int, int]:
+    """Where a test goes in the run, and so its unit in xdist's queue: Chromium's, Firefox's, WebKit's
+    (its longest files first), then the tests that start no browser, quick units that fill the end."""
+    engine = engine_of(nodeid)
+    rank = list(ENGINES).index(engine) if engine else len(ENGINES)
+    file = nodeid.partition("::")[0].rpartition("/")[2]
+    first = LONG_FIRST.index(file) if engine in BY_FILE and file in LONG_FIRST else len(LONG_FIRST)
+    return rank, first
+
+
+def scope_of(nodeid: str) -> str:
+    """The unit of work a test belongs to: its engine, or its engine and file, or the test alone."""
+    engine = engine_of(nodeid)
+    if engine is None:
+        return nodeid
+    return f"{engine} {nodeid.partition('::')[0]}" if engine in BY_FILE else engine
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """For `-n N` (xdist's "load"): xdist's scope scheduler, with each engine's tests as one scope.
+    """For `-n N` (xdist's "load"): xdist's scope scheduler, with the scopes of `scope_of`.
 
     xdist's own way to group tests, `--dist loadgroup`, groups nothing under pytest 9.2: it renames
     the tests' ids, which pytest no longer reads back (pytest-dev/pytest-xdist#1386). A scope
     scheduler that draws its scopes from the engine in the id is the supported way to the same end:
-    xdist's file and group schedulers are built the same way."""
+    xdist's file and group schedulers are built the same way. It hands out the units in the order of
+    the tests (`run_order`), and gives a worker its next unit when it has two tests left."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class EachEngineOnOneWorker(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return engine_of(nodeid) or nodeid
+    config.option.loadscopereorder = False  # the units in run_order, not by their number of tests
 
-    return EachEngineOnOneWorker(config, log)
+    class ByEngine(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scope_of(nodeid)
+
+    return ByEngine(config, log)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

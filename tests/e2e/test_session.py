@@ -10,13 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .session import engine_of
+from .session import engine_of, run_order, scope_of
 
 HERE = Path(__file__).resolve().parent
 
 # Each `test_fails_once` fails once as a test whose browser ended does (conftest.BROWSER_ENDED), then
 # passes: one engine fault each. The tests named for an engine, as end-to-end tests are, must all run
-# on one worker; the others go wherever a worker is free.
+# on one worker (they are in one file); the others go wherever a worker is free.
 PLANTED = """
 from pathlib import Path
 
@@ -87,3 +87,18 @@ def test_the_engine_is_read_from_the_first_parameter_whatever_the_others_hold():
     assert engine_of(f"{base}[chromium]") == "chromium"
     assert engine_of("tests/unit/test_log.py::test_order[a-b]") is None
     assert engine_of("tests/unit/test_log.py::test_order") is None
+
+
+def test_chromium_and_firefox_are_one_unit_of_work_each_and_webkit_one_a_file():
+    app, tabs = "tests/e2e/test_app.py", "tests/e2e/test_tabs.py"
+    for engine in ("chromium", "firefox"):
+        assert scope_of(f"{app}::test_a[{engine}]") == scope_of(f"{tabs}::test_b[{engine}-x]") == engine
+    assert scope_of(f"{app}::test_a[webkit]") == scope_of(f"{app}::test_c[webkit-x]")
+    assert scope_of(f"{app}::test_a[webkit]") != scope_of(f"{tabs}::test_a[webkit]")
+    assert scope_of("tests/unit/test_log.py::test_order") == "tests/unit/test_log.py::test_order"
+
+
+def test_the_units_go_out_longest_engine_work_first_and_quick_tests_last():
+    ids = ["tests/unit/test_log.py::test_order", "tests/e2e/test_tabs.py::test_b[webkit]", "tests/e2e/test_tabs.py::test_b[firefox]",
+           "tests/e2e/test_snapshot.py::test_c[webkit]", "tests/e2e/test_tabs.py::test_b[chromium]", "tests/e2e/test_app.py::test_a[webkit]"]
+    assert sorted(ids, key=run_order) == [ids[4], ids[2], ids[5], ids[3], ids[1], ids[0]]

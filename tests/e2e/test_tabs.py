@@ -125,4 +125,5 @@ def test_a_tab_whose_lock_is_taken_gives_up_the_phone_and_gets_it_back_once_the_
     thief.js("() => window.__giveBack()")
     app.tab.wait_for("#phone")
     assert not app.tab.visible("#phone-elsewhere")
+    app.tab.wait("typeof cloudtalkBoot.phoneLoadedAt === 'number'")  # the new iframe's page loaded: its request is counted
     assert len(app.phone_loads()) == 2
