@@ -55,6 +55,7 @@ step "Core tests inside Pyodide (Python 3.14, WebAssembly, Node.js)"
 node tests/pyodide/run_unit.mjs
 
 step "pytest: core (CPython), serve.py, end to end in Chromium, Firefox and WebKit"
-# Three workers (pytest-xdist): each engine's tests on one of them, side by side, and the other tests
-# wherever a worker is free (tests/e2e/session.py). --durations: the 20 slowest, where the time goes.
+# Three workers (pytest-xdist), the engines side by side: Chromium's tests on one, Firefox's on
+# another, WebKit's a file at a time on whichever is free, then the tests that drive no browser
+# (tests/e2e/session.py). --durations: the 20 slowest, where the time goes.
 .venv/bin/python -m pytest -n 3 --durations=20 "$@"
