@@ -75,14 +75,23 @@ BY_FILE = {"webkit"}
 LONG_FIRST = ("test_app.py", "test_snapshot.py", "test_simulator.py")
 
 
+# The one long test that starts no browser: the core's tests inside Pyodide under Node.js (~16 s), first
+# of the tests that fill the end, so that it runs beside WebKit's last files.
+LONG_WITHOUT_BROWSER = "test_in_pyodide.py"
+
+
 def run_order(nodeid: str) -> tuple[int, int]:
     """Where a test goes in the run, and so its unit in xdist's queue: Chromium's, Firefox's, WebKit's
-    (its longest files first), then the tests that start no browser, quick units that fill the end."""
+    (its longest files first), then the tests that start no browser, quick units that fill the end
+    (the core's run inside Pyodide first of them)."""
     engine = engine_of(nodeid)
     rank = list(ENGINES).index(engine) if engine else len(ENGINES)
     file = nodeid.partition("::")[0].rpartition("/")[2]
-    first = LONG_FIRST.index(file) if engine in BY_FILE and file in LONG_FIRST else len(LONG_FIRST)
-    return rank, first
+    if engine in BY_FILE and file in LONG_FIRST:
+        return rank, LONG_FIRST.index(file)
+    if engine is None and file == LONG_WITHOUT_BROWSER:
+        return rank, -1
+    return rank, len(LONG_FIRST)
 
 
 def scope_of(nodeid: str) -> str:

@@ -102,3 +102,9 @@ def test_the_units_go_out_longest_engine_work_first_and_quick_tests_last():
     ids = ["tests/unit/test_log.py::test_order", "tests/e2e/test_tabs.py::test_b[webkit]", "tests/e2e/test_tabs.py::test_b[firefox]",
            "tests/e2e/test_snapshot.py::test_c[webkit]", "tests/e2e/test_tabs.py::test_b[chromium]", "tests/e2e/test_app.py::test_a[webkit]"]
     assert sorted(ids, key=run_order) == [ids[4], ids[2], ids[5], ids[3], ids[1], ids[0]]
+
+
+def test_the_core_run_inside_pyodide_is_the_first_test_after_every_engines():
+    ids = ["tests/unit/test_log.py::test_order", "tests/pyodide/test_in_pyodide.py::test_core",
+           "tests/e2e/test_tabs.py::test_b[webkit]", "tests/tools/test_serve.py::test_s"]
+    assert sorted(ids, key=run_order) == [ids[2], ids[1], ids[0], ids[3]]
