@@ -23,7 +23,10 @@ const START = address("index.html");
 const STORED = new Map(FILES.map(([path, digest]) => [address(path), digest]));
 const seen = { served: 0, passed: 0, otherOrigins: 0 }; // for Diagnostics and the tests, since this worker started
 
-self.addEventListener("install", (event) => event.waitUntil(store()));
+self.addEventListener("install", (event) => {
+  routeToCache(event);
+  event.waitUntil(store());
+});
 self.addEventListener("activate", (event) => event.waitUntil(dropOlder()));
 self.addEventListener("fetch", (event) => {
   const key = cacheKey(event.request);
@@ -40,6 +43,25 @@ self.addEventListener("message", (event) => {
   if (kind === "take-over") self.skipWaiting();
   else if (kind === "status") event.source?.postMessage({ kind: "status", version: VERSION, files: FILES.length, ...seen });
 });
+
+// Where the browser offers static routes (Chromium's `addRoutes`), it answers from this version's cache
+// itself, without starting this worker or running its fetch handler: the app's page at its plain
+// addresses (the scope, and index.html, with no query) and every stored file. A page with a query
+// (?phone=, ?partner=) still comes to the handler, which answers it with index.html. A file missing
+// from the cache goes to the network, as with the handler.
+function routeToCache(event) {
+  if (typeof event.addRoutes !== "function") return;
+  const exactly = (href) => {
+    const url = new URL(href);
+    return { protocol: url.protocol.slice(0, -1), hostname: url.hostname, port: url.port, pathname: url.pathname, search: "" };
+  };
+  const fromCache = { cacheName: CACHE };
+  event.addRoutes([
+    ...[scope.href, START].map((page) => ({ condition: { requestMode: "navigate", urlPattern: exactly(page) }, source: fromCache })),
+    { condition: { requestMode: "navigate" }, source: "fetch-event" },
+    { condition: { or: FILES.map(([path]) => ({ urlPattern: exactly(address(path)) })) }, source: fromCache },
+  ]);
+}
 
 // The stored file that answers this request, or null to leave it alone.
 function cacheKey(request) {
@@ -75,6 +97,8 @@ async function store() {
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
     await cache.put(url, response);
   }));
+  // The page under the scope's own address too, for the static route of a plain visit (routeToCache).
+  if (scope.href !== START) await cache.put(scope.href, await cache.match(START));
   await cache.put(address(LIST), new Response(JSON.stringify(FILES), { headers: { "content-type": "application/json" } }));
 }
 

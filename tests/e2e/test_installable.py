@@ -159,7 +159,10 @@ def test_no_request_to_the_phone_origin_passes_through_the_worker(app: App):
     assert phone and not any(worker for _url, worker in phone), phone
     assert sum(worker for _url, worker in ours) >= 20, "the app's own files come from the worker"
     status = app.tab.js(WORKER_STATUS)
-    assert status["otherOrigins"] == 0 and status["served"] >= 20, status
+    assert status["otherOrigins"] == 0, status
+    # Chromium answers the page and the stored files from the worker's cache by its static routes
+    # (serve_tools/sw.js, routeToCache): this plain reload ran the worker's fetch handler for none of them.
+    assert status["served"] == 0, status
 
 
 @pytest.fixture

@@ -144,3 +144,28 @@ test("reports what it served and what it left alone", async () => {
   sw.handlers.message({ data: { kind: "status" }, source: { postMessage: (m) => { status = m; } } });
   assert.deepEqual({ ...status }, { kind: "status", version: sw.version, files: sw.files.length, served: 1, passed: 1, otherOrigins: 1 });
 });
+
+test("where the browser takes static routes, the plain page and its stored files go to its own cache", async () => {
+  const sw = await installed();
+  let routes = null;
+  sw.handlers.install({ waitUntil: () => {}, addRoutes: (rules) => { routes = JSON.parse(JSON.stringify(rules)); } });
+  const href = ({ urlPattern: p }) => `${p.protocol}://${p.hostname}${p.port ? `:${p.port}` : ""}${p.pathname}`;
+  const fromCache = { cacheName: sw.cacheName };
+  const [root, start, page, files] = routes;
+  // A plain visit (the scope or index.html, no query): the page, stored under both addresses at install.
+  for (const [rule, address] of [[root, SCOPE], [start, `${SCOPE}index.html`]]) {
+    assert.equal(rule.condition.requestMode, "navigate");
+    assert.equal(href(rule.condition), address);
+    assert.equal(rule.condition.urlPattern.search, "", "a page with a query is left to the handler");
+    assert.deepEqual(rule.source, fromCache);
+    assert.ok(sw.cacheStore.get(sw.cacheName).has(address), `${address} is stored`);
+  }
+  assert.equal(await (await sw.cacheStore.get(sw.cacheName).get(SCOPE)).text(), `network:${SCOPE}index.html`);
+  assert.deepEqual(page, { condition: { requestMode: "navigate" }, source: "fetch-event" }, "any other page: the handler");
+  assert.deepEqual(files.source, fromCache);
+  assert.deepEqual(files.condition.or.map(href).sort(), Array.from(sw.files, ([path]) => new URL(path, SCOPE).href).sort(),
+    "each stored file, on this origin only");
+  assert.ok(files.condition.or.every(({ urlPattern }) => urlPattern.search === ""), "a query (?snapshot=off) is left to the handler");
+  const file = new URL(sw.files[0][0], SCOPE).href;
+  assert.equal(await dispatch(sw, file), `network:${file}`, "the handler still answers where the routes do not apply");
+});
