@@ -56,11 +56,17 @@ function routeToCache(event) {
     return { protocol: url.protocol.slice(0, -1), hostname: url.hostname, port: url.port, pathname: url.pathname, search: "" };
   };
   const fromCache = { cacheName: CACHE };
-  event.addRoutes([
+  const rules = [
     ...[scope.href, START].map((page) => ({ condition: { requestMode: "navigate", urlPattern: exactly(page) }, source: fromCache })),
     { condition: { requestMode: "navigate" }, source: "fetch-event" },
     { condition: { or: FILES.map(([path]) => ({ urlPattern: exactly(address(path)) })) }, source: fromCache },
-  ]);
+  ];
+  // Routes the browser refuses cost nothing but their speed: the fetch handler answers as before.
+  try {
+    event.waitUntil(Promise.resolve(event.addRoutes(rules)).catch(() => {}));
+  } catch {
+    // the same
+  }
 }
 
 // The stored file that answers this request, or null to leave it alone.

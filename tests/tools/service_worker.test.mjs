@@ -169,3 +169,13 @@ test("where the browser takes static routes, the plain page and its stored files
   const file = new URL(sw.files[0][0], SCOPE).href;
   assert.equal(await dispatch(sw, file), `network:${file}`, "the handler still answers where the routes do not apply");
 });
+
+test("routes the browser refuses, at once or later, leave the install whole", async () => {
+  for (const addRoutes of [() => { throw new TypeError("refused"); }, () => Promise.reject(new TypeError("refused"))]) {
+    const sw = worker();
+    const waited = [];
+    sw.handlers.install({ waitUntil: (promise) => waited.push(promise), addRoutes });
+    await Promise.all(waited);
+    assert.equal(sw.fetched.length, sw.files.length, "every file stored");
+  }
+});

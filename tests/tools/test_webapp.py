@@ -111,4 +111,4 @@ def test_the_workers_decisions_in_node(built: Path):
     result = subprocess.run([node, "--test", str(ROOT / "tests/tools/service_worker.test.mjs")], capture_output=True, text=True,
                             timeout=120, env={**os.environ, "SW_JS": str(built / "sw.js")})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"# pass 9\b", result.stdout), result.stdout
+    assert re.search(r"# pass 10\b", result.stdout), result.stdout
