@@ -119,6 +119,11 @@ BROWSER_ENDED = "BrowserEndedError"  # engines.BrowserEndedError: the browser un
 RENDERER_CRASHED = "Target crashed"  # Playwright's words for a page whose renderer died
 
 
+# The page is live ("ready"), or the watcher (watch.js) recorded JavaScriptCore's crash ("crashed").
+READY_OR_CRASHED = """(crash) => (document.body?.dataset.ready === 'true' && 'ready')
+  || ((window.__errors ?? []).some((error) => error.includes(crash)) && 'crashed')"""
+
+
 class JavaScriptCoreCrashError(AssertionError):
     """JavaScriptCore crashed while Pyodide booted: the test runs again on a browser started afresh."""
 
@@ -208,17 +213,7 @@ class App:
     def open(self, path: str = "/", *, wait_for_load: bool = True) -> App:
         self.leaving()
         self.tab.goto(self.base + path, wait_for_load=wait_for_load)
-        try:
-            self.wait_ready()
-        except AssertionError:
-            # JavaScriptCore now and then crashes while Pyodide boots ("Out of bounds memory access"
-            # inside the interpreter: about once in 70-100 WebKit boots, never in Chromium or Firefox).
-            # That one crash, and only it, has the test run again on a browser started afresh: a reload
-            # in the same process once crashed again ("Unreachable code should not be executed").
-            errors, _ = self.tab.problems()
-            if not any(ENGINE_CRASH in error for error in errors):
-                raise
-            self.engine_crashed("while Pyodide booted", errors)
+        self.wait_ready()
         return self
 
     def engine_crashed(self, where: str, errors: list[str]) -> None:
@@ -230,7 +225,17 @@ class App:
         raise JavaScriptCoreCrashError(f"{self.engine.name}: {errors}")
 
     def wait_ready(self) -> None:
-        self.tab.wait("document.body?.dataset.ready === 'true'", timeout_ms=BOOT_TIMEOUT_MS)
+        """Wait until the app is live, or until JavaScriptCore's crash shows, whichever comes first.
+
+        JavaScriptCore now and then crashes while Pyodide boots ("Out of bounds memory access" inside
+        the interpreter; never seen in Chromium or Firefox). That one crash, and only it, has the test
+        run again on a browser started afresh (a reload in the same process once crashed again,
+        "Unreachable code should not be executed"). It is seen as it happens: waiting out the boot's
+        timeout instead cost each crash 90 s of a worker."""
+        live = self.tab.wait(READY_OR_CRASHED, ENGINE_CRASH, timeout_ms=BOOT_TIMEOUT_MS)
+        if live != "ready":
+            errors, _ = self.tab.problems()
+            self.engine_crashed("while Pyodide booted", errors)
 
     def leaving(self) -> None:
         """Mark the page about to be left, so that a wait for ready sees only the next one."""
@@ -292,11 +297,20 @@ class App:
         return self.tab.frame("#phone")
 
     def send(self, message: Any) -> None:
-        text = message if isinstance(message, str) else json.dumps(message)
-        self.phone.js("(m) => window.send(m)", text)
+        """The phone posts this message to the app (JSON text, as the phone sends it)."""
+        self._post("send", message if isinstance(message, str) else json.dumps(message))
 
     def send_raw(self, value: Any) -> None:
-        self.phone.js("(v) => window.sendRaw(v)", value)
+        """The phone posts this value as it is, not as JSON text."""
+        self._post("sendRaw", value)
+
+    def _post(self, how: str, value: Any) -> None:
+        post = "([how, value]) => typeof window[how] === 'function' && (window[how](value), true)"
+        if not self.phone.js(post, [how, value]):
+            # The phone's frame was made a moment ago (this tab has just taken the phone) and its page has not
+            # loaded yet, so nothing was posted: once the app has seen that page load, the phone posts it.
+            self.tab.wait("typeof cloudtalkBoot.phoneLoadedAt === 'number'")
+            assert self.phone.js(post, [how, value]), "the phone's page loaded without its send functions"
 
     def call(self, event: str, uuid: str, **properties: Any) -> None:
         self.send({"event": event, "properties": {"call_uuid": uuid, **properties}})
@@ -397,3 +411,4 @@ def shot(tab: Tab, name: str) -> Path | None:
         return None
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return tab.screenshot(ARTIFACTS / f"{name}-{tab.engine.name}.png")
+

@@ -7,7 +7,11 @@ purpose, seen, and then forgotten, so that the test's own ending checks pass.
 
 from __future__ import annotations
 
-from .conftest import FAKE_PHONE, App, needs
+import time
+
+import pytest
+
+from .conftest import BOOT_TIMEOUT_MS, ENGINE_CRASH, FAKE_PHONE, App, needs
 from .engines import PHONE_HOST
 
 
@@ -58,3 +62,15 @@ def test_a_browser_that_ended_is_started_afresh_for_the_next_test(app: App):
     assert "had ended" in app.engine.restarts.pop()  # planted: not reported as the engine's own fault
     app.tab = app.engine.new_tab()
     app.open()
+
+
+def test_javascriptcores_crash_during_a_boot_is_seen_as_it_happens_not_at_the_boots_timeout(app: App):
+    app.open()
+    app.leaving()  # as before a reload: not live until this load says so, which it never will
+    app.tab.js("() => { const s = document.createElement('script'); s.src = '/tests/e2e/crash.js'; document.body.append(s); }")
+    started = time.monotonic()
+    with pytest.raises(AssertionError, match=ENGINE_CRASH):
+        app.wait_ready()
+    assert time.monotonic() - started < BOOT_TIMEOUT_MS / 1000 / 3, "it waited for the boot's timeout"
+    app.tab.forget_problems()  # planted: not the engine's fault, and no reason to start the browser afresh
+    app.engine.start_afresh = ""
