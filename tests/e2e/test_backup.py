@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from cloudtalk import persist
 from cloudtalk.calls import Call, Direction, State, Step
 from cloudtalk.events import Contact
@@ -88,37 +86,34 @@ def test_a_long_history_restored_from_a_file_is_all_there_after_a_reload_and_exp
     assert {c["uuid"]: c for c in calls}["imp-00000"]["note"] == "the oldest note, kept through it all"
 
 
-@pytest.mark.parametrize(
-    ("content", "reason"),
-    [
-        ('{"format": "cloudtalk-calls", "schema": 3, "calls": [{"uuid": "x"', "it is not a JSON file, or it was cut short"),
-        ('{"format": "cloudtalk-recording", "version": 1, "messages": []}', "not a call history exported by this app"),
-    ],
-)
-def test_a_damaged_or_foreign_file_is_refused_whole_and_nothing_changes(app: App, content: str, reason: str):
+def one_damaged_call_among_good_ones() -> str:
+    good = [persist.to_record(c) for c in reversed(history(30))]
+    good[17] = {**good[17], "state": "sideways"}
+    return json.dumps({"format": "cloudtalk-calls", "schema": 3, "exported_at": "x", "calls": good})
+
+
+# Files refused whole, and the reason given for each.
+REFUSED = [
+    ('{"format": "cloudtalk-calls", "schema": 3, "calls": [{"uuid": "x"', "it is not a JSON file, or it was cut short"),
+    ('{"format": "cloudtalk-recording", "version": 1, "messages": []}', "not a call history exported by this app"),
+    (one_damaged_call_among_good_ones(), "call 18 (imp-00012) is damaged"),
+]
+
+
+def test_a_damaged_or_foreign_file_or_one_damaged_call_among_good_ones_is_refused_whole_and_nothing_changes(app: App):
+    """The files in turn on one page: a refused file changes nothing, so each meets the same history."""
     app.open("/#/calls")
     app.call("ringing", "mine-1", contact={"name": "Mine"})
     app.call("ended", "mine-1")
     app.wait_stored("mine-1", "ended")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"damaged-{app.engine.name}.json"
-    path.write_text(content)
-    app.tab.set_files("#import-file", path)
-    app.tab.wait("document.getElementById('history-status').textContent.startsWith('Not imported: ')")
-    assert reason in app.tab.text("#history-status") and app.tab.text("#history-status").endswith("Nothing was changed.")
-    assert reason in app.tab.text("#notice-text")
-    assert app.stored_count() == 1 and app.tab.count("li.call") == 1
-
-
-def test_a_file_with_one_damaged_call_among_good_ones_changes_nothing(app: App):
-    app.open("/#/calls")
-    good = [persist.to_record(c) for c in reversed(history(30))]
-    good[17] = {**good[17], "state": "sideways"}
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"one-damaged-{app.engine.name}.json"
-    path.write_text(json.dumps({"format": "cloudtalk-calls", "schema": 3, "exported_at": "x", "calls": good}))
-    app.tab.set_files("#import-file", path)
-    app.tab.wait("document.getElementById('history-status').textContent.startsWith('Not imported: ')")
-    assert "call 18 (imp-00012) is damaged" in app.tab.text("#history-status")
-    assert app.stored_count() == 0 and app.tab.count("li.call") == 0
+    for number, (content, reason) in enumerate(REFUSED):
+        path = ARTIFACTS / f"refused-{number}-{app.engine.name}.json"  # a new file each time: choosing the same one fires no change
+        path.write_text(content)
+        app.tab.set_files("#import-file", path)
+        app.tab.wait("(reason) => document.getElementById('history-status').textContent.startsWith('Not imported: ')"
+                     " && document.getElementById('history-status').textContent.includes(reason)", reason)
+        assert app.tab.text("#history-status").endswith("Nothing was changed."), reason
+        assert reason in app.tab.text("#notice-text")
+        assert app.stored_count() == 1 and app.tab.count("li.call") == 1, reason
     app.check_accessibility("a refused import")

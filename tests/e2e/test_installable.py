@@ -56,8 +56,9 @@ def missed_call(app: App, uuid: str, number: str) -> None:
     app.wait_item(uuid, outcome="Missed")
 
 
-def test_the_manifest_names_the_app_and_its_icons_exist_in_their_sizes(app: App, site: str):
-    app.open()
+def test_the_manifest_names_the_app_its_icons_exist_settings_say_how_to_install_and_the_navigation_counts(app: App, site: str):
+    """What makes the app installable, and what each browser is told about it, on one page."""
+    app.open("/#/settings")
     href = app.tab.js("document.querySelector('link[rel=manifest]').href")
     assert href == site + "/app.webmanifest"
     with urllib.request.urlopen(href) as response:
@@ -78,6 +79,24 @@ def test_the_manifest_names_the_app_and_its_icons_exist_in_their_sizes(app: App,
             assert f"{width}x{height}" == icon["sizes"], icon
         sizes.setdefault(icon["purpose"], []).append(icon["sizes"])
     assert {"192x192", "512x512"} <= set(sizes["any"]) and sizes["maskable"] == ["512x512"]
+
+    # Settings say how to install in this browser.
+    app.tab.wait("document.querySelector('#install-text').textContent.length > 0")
+    text = app.tab.text("#install-text")
+    offered = app.tab.visible("#install-app")
+    if offered:  # the browser made its own offer (beforeinstallprompt)
+        assert text.startswith("Installed, the phone has a window of its own"), text
+    else:
+        family = {"chromium": "Chrome or Edge", "firefox": "Firefox does not install", "webkit": "In Safari on a Mac"}[app.engine.name]
+        assert family in text, text
+    app.check_accessibility("settings with the install offer")
+
+    # Firefox and WebKitGTK have no badge: nothing breaks, and the navigation still counts (the reason their
+    # badge test is skipped is checked here, in each engine).
+    has_badge = app.tab.js("'setAppBadge' in navigator")
+    assert has_badge is {"chromium": True, "firefox": False, "webkit": False}[app.engine.name]
+    missed_call(app, "nb-1", "+420 900 000 001")
+    app.tab.wait("document.getElementById('callback-count').textContent === '1'")
 
 
 def test_a_worker_controls_the_page_after_one_reload(app: App):
@@ -206,26 +225,3 @@ def test_a_new_build_is_picked_up_after_one_reload_and_the_old_copy_is_gone(app:
     assert len(new) == 1 and new != old, (old, new)
     app.wait_item("upd-1", outcome="Missed")
     assert app.tab.js("document.querySelector('#update-banner').hidden")
-
-
-def test_settings_say_how_to_install_in_this_browser(app: App):
-    app.open("/#/settings")
-    app.tab.wait("document.querySelector('#install-text').textContent.length > 0")
-    text = app.tab.text("#install-text")
-    offered = app.tab.visible("#install-app")
-    if offered:  # the browser made its own offer (beforeinstallprompt)
-        assert text.startswith("Installed, the phone has a window of its own"), text
-    else:
-        family = {"chromium": "Chrome or Edge", "firefox": "Firefox does not install", "webkit": "In Safari on a Mac"}[app.engine.name]
-        assert family in text, text
-    app.check_accessibility("settings with the install offer")
-
-
-def test_without_the_badging_api_the_count_stays_in_the_navigation(app: App):
-    """Firefox and WebKitGTK have no badge: nothing breaks, and the navigation still counts (the reason their
-    badge test is skipped is checked here, in each engine)."""
-    app.open()
-    has_badge = app.tab.js("'setAppBadge' in navigator")
-    assert has_badge is {"chromium": True, "firefox": False, "webkit": False}[app.engine.name]
-    missed_call(app, "nb-1", "+420 900 000 001")
-    app.tab.wait("document.getElementById('callback-count').textContent === '1'")

@@ -93,7 +93,7 @@ def test_with_the_microphone_blocked_the_lines_name_the_block_and_the_fix(app: A
     shot(app.tab, "ready-microphone-blocked")
 
 
-def test_offline_shows_a_banner_warns_of_a_live_call_and_lists_the_outage(app: App):
+def test_offline_shows_a_banner_warns_of_a_live_call_and_lists_the_outage_and_https_is_fine(app: App):
     app.open("/#/calls")
     assert app.tab.js("document.querySelector('#offline-banner').hidden")
     app.call("ringing", "net-1", contact={"name": "Mid-call"})
@@ -107,6 +107,9 @@ def test_offline_shows_a_banner_warns_of_a_live_call_and_lists_the_outage(app: A
     app.tab.wait("document.querySelector('#dock-ready-text').textContent === 'Offline'")
     app.go("ready")
     assert wait_line(app, "network", "problem", "Offline")
+    # 127.0.0.1 is a secure context, as localhost is: the HTTPS line is fine.
+    assert wait_line(app, "secure", "ok", "secure context")["severity"] == "ok"
+    assert "plain http://" not in app.tab.text("#ready-lines")
     app.check_accessibility("the check, offline")
     shot(app.tab, "ready-offline")
     app.call("hangup", "net-1")
@@ -131,12 +134,6 @@ def test_plain_http_from_a_host_name_says_the_phone_needs_https(app: App):
     assert "HTTPS" in insecure["text"] and "Hosting" in insecure["text"]
     app.tab.wait("document.querySelector('#dock-ready-text').textContent === 'Needs HTTPS'")
     app.check_accessibility("the check, plain http")
-
-
-def test_over_a_secure_origin_the_https_line_is_fine(app: App):
-    app.open("/#/ready")  # 127.0.0.1: a secure context, as localhost is
-    assert wait_line(app, "secure", "ok", "secure context")["severity"] == "ok"
-    assert "plain http://" not in app.tab.text("#ready-lines")
 
 
 @needs("a phone that never answers")

@@ -66,6 +66,9 @@ def timeline(app: App) -> list[list]:
 
 def test_a_recorded_session_replays_into_the_same_timeline(app: App):
     app.open("/?phone=simulator#/settings")
+    # Settings say that the address overrides the phone chosen there.
+    assert app.tab.js("document.getElementById('set-phone').value") == "cloudtalk"
+    assert "This visit uses the simulator" in app.tab.text("#set-phone-help")
     app.tab.check("#set-record")
     app.tab.click("#settings-form button[type=submit]")
     app.tab.wait("document.getElementById('settings-status').textContent === 'Saved.'")
@@ -100,12 +103,6 @@ def test_a_recorded_session_replays_into_the_same_timeline(app: App):
     assert timeline(fresh) == original
 
 
-def test_settings_say_when_the_address_overrides_the_phone_choice(app: App):
-    app.open("/?phone=simulator#/settings")
-    assert app.tab.js("document.getElementById('set-phone').value") == "cloudtalk"
-    assert "This visit uses the simulator" in app.tab.text("#set-phone-help")
-
-
 # ---------------------------------------------------------------- the phone face (the default)
 
 
@@ -123,7 +120,7 @@ def incoming_call(app: App) -> None:
     app.tab.wait("document.querySelector('li.call')?.dataset.state === 'ringing'")
 
 
-def test_the_face_answers_and_either_side_hangs_up(app: App):
+def test_the_face_answers_and_either_side_hangs_up_or_declines(app: App):
     open_simulator(app, console=False)
     assert app.phone.visible("#pad") and not app.phone.visible("#console")
     incoming_call(app)  # the returning caller first: John Doe, with his CRM details
@@ -144,10 +141,6 @@ def test_the_face_answers_and_either_side_hangs_up(app: App):
     app.tab.wait("document.querySelector('li.call')?.dataset.outcome === 'Answered'"
                  " && document.querySelector('li.call').textContent.includes('you hung up')")
     assert app.tab.count("li.call") == 2
-
-
-def test_declining_on_the_face_gives_declined(app: App):
-    open_simulator(app, console=False)
     incoming_call(app)
     app.phone.click("#decline")
     face(app, "idle")

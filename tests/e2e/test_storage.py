@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from .conftest import App, needs
 
 
@@ -125,28 +123,33 @@ def test_two_tabs_share_the_log_and_neither_loses_the_others_calls(app: App):
     assert other.tab.count("li.call") == 2
 
 
-LEGACY = """([version, n]) => { for (let i = 0; i < n; i++) {
+# Calls `first`..`last - 1` as a version (1 or 2) kept them in localStorage; each version's first call has
+# a note where the version kept notes (2).
+LEGACY = """([version, first, last]) => { for (let i = first; i < last; i++) {
   const record = {uuid: 'legacy-' + i, state: 'ended', direction: i % 2 ? 'inbound' : 'outbound',
     external_number: '+1 555 ' + String(i).padStart(4, '0'), internal_number: null,
     contact: i % 3 ? null : {id: null, name: 'Person ' + i, company: null, contact_emails: [], contact_numbers: [], external_urls: [], tags: []},
     steps: [['ringing', 1000 + i], ['ended', 1010 + i]], answered_at: null, hangup_at: null, ended_at: 1010 + i};
-  if (version === 2) { record.note = i === 0 ? 'the oldest note' : ''; record.disposition = i === 0 ? 'Follow up' : ''; }
+  if (version === 2) { record.note = i === first ? 'the oldest note' : ''; record.disposition = i === first ? 'Follow up' : ''; }
   localStorage.setItem('cloudtalk:v' + version + ':call:legacy-' + i, JSON.stringify(record)); } }"""
 
 
-@pytest.mark.parametrize("version", [1, 2])
-def test_an_older_versions_5000_calls_move_into_the_database_verified_and_then_leave_local_storage(app: App, version: int):
+def test_older_versions_5000_calls_move_into_the_database_verified_and_then_leave_local_storage(app: App):
+    """Both older schemas at once, 2,500 calls each: one start moves every version's calls (persist.legacy_calls
+    reads them in one pass), so one test covers both and pays for one first visit."""
     app.open("/#/calls")
-    app.tab.js(LEGACY, [version, 5000])
+    app.tab.js(LEGACY, [1, 0, 2500])
+    app.tab.js(LEGACY, [2, 2500, 5000])
     app.tab.js("() => { localStorage.setItem('cloudtalk:v2:call:junk', '{broken'); }")
     app.reload()
     assert app.stored_count("legacy-") == 5000
     assert app.tab.js("Object.keys(localStorage).filter(k => /^cloudtalk:v[12]:call:/.test(k)).length") == 0
     assert app.tab.js("localStorage.getItem('cloudtalk:backup:cloudtalk:v2:call:junk')") == "{broken", "set aside, not dropped"
-    oldest = app.stored("legacy-0")
-    assert oldest["steps"] == [["ringing", 1000], ["ended", 1010]] and oldest["_entry"]["outcome"] == "No answer"
-    if version == 2:
-        assert (oldest["note"], oldest["disposition"]) == ("the oldest note", "Follow up")
+    for uuid, noted in (("legacy-0", ("", "")), ("legacy-2500", ("the oldest note", "Follow up"))):
+        oldest = app.stored(uuid)
+        start = int(uuid.removeprefix("legacy-"))
+        assert oldest["steps"] == [["ringing", 1000 + start], ["ended", 1010 + start]] and oldest["_entry"]["outcome"] == "No answer"
+        assert (oldest["note"], oldest["disposition"]) == noted, f"{uuid}: version 1 had no notes, version 2 kept them"
     app.tab.wait("document.querySelector('#timeline-count').textContent === '5000 calls'")  # the older ones load after ready
     app.tab.fill("#search", "555 0000")
     app.tab.wait(f"document.querySelector('{app.item('legacy-0')}') !== null")
@@ -156,12 +159,12 @@ def test_an_older_versions_5000_calls_move_into_the_database_verified_and_then_l
 
 def test_a_move_cut_short_is_finished_on_the_next_start_without_losing_newer_changes(app: App):
     app.open("/#/calls")
-    app.tab.js(LEGACY, [2, 3])
+    app.tab.js(LEGACY, [2, 0, 3])
     app.reload()  # moved
     app.call("calling", "legacy-1")  # no effect on an ended call: nothing changes in the store
     # as if the previous start had crashed after writing the database and before removing the old copies,
     # while the database has since learnt more (a note typed on the moved call)
-    app.tab.js(LEGACY, [2, 3])
+    app.tab.js(LEGACY, [2, 0, 3])
     app.tab.js(
         """() => new Promise((resolve) => { const r = indexedDB.open('cloudtalk'); r.onsuccess = () => {
              const t = r.result.transaction('notes', 'readwrite');

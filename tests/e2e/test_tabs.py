@@ -29,8 +29,12 @@ def second_tab(app: App) -> App:
     return other
 
 
-def test_a_second_tab_loads_no_second_phone_and_says_why(app: App):
+def test_a_second_tab_loads_no_second_phone_says_why_waits_in_line_and_gets_the_phone_when_the_first_closes(app: App):
+    """A second tab's life beside the first, in one test (each step leaves the tabs as the next expects)."""
     app.open()
+    # The page asks for the phone's Web Lock as it is parsed (runtime/phone-lock.mjs), and the boot script asks no more.
+    assert app.tab.js("() => cloudtalkLock.answer") == "held"
+    assert app.tab.js(LOCKS) == {"held": ["cloudtalk-phone"], "pending": []}, "the tab asked again for the lock it holds"
     other = second_tab(app)
     assert other.tab.count("#phone") == 0
     assert len(app.phone_loads()) == 1, "the second tab did not load a phone"
@@ -39,6 +43,16 @@ def test_a_second_tab_loads_no_second_phone_and_says_why(app: App):
     assert not other.tab.visible("#dock-toggle")
     assert app.tab.count("#phone") == 1 and not app.tab.visible("#phone-elsewhere")
     assert other.heavy_start_waited_for("phone-elsewhere") and app.heavy_start_waited_for("phone-in-dom")
+    assert other.tab.js("() => cloudtalkLock.answer") == "elsewhere"
+    assert app.tab.js(LOCKS) == {"held": ["cloudtalk-phone"], "pending": ["cloudtalk-phone"]}  # the second tab waits in line
+    # "Switch to the other tab" asks the first to come forward.
+    other.tab.click("#show-phone-tab")
+    app.tab.wait("document.title === '☎ The phone is here'")
+    other.tab.wait("document.getElementById('elsewhere-status').textContent.includes('☎ The phone is here')")
+    # Closing the tab with the phone moves it to the tab that waits.
+    app.tab.close()
+    other.tab.wait_for("#phone")
+    assert not other.tab.visible("#phone-elsewhere")
 
 
 def test_use_this_tab_instead_moves_the_phone_and_the_first_tab_can_bring_it_back(app: App):
@@ -77,22 +91,6 @@ def test_the_phone_never_leaves_a_tab_in_the_middle_of_a_call(app: App):
     other.tab.wait_for("#phone")
 
 
-def test_switch_to_the_other_tab_asks_it_to_come_forward(app: App):
-    app.open()
-    other = second_tab(app)
-    other.tab.click("#show-phone-tab")
-    app.tab.wait("document.title === '☎ The phone is here'")
-    other.tab.wait("document.getElementById('elsewhere-status').textContent.includes('☎ The phone is here')")
-
-
-def test_closing_the_tab_with_the_phone_moves_it_to_a_waiting_tab(app: App):
-    app.open()
-    other = second_tab(app)
-    app.tab.close()
-    other.tab.wait_for("#phone")
-    assert not other.tab.visible("#phone-elsewhere")
-
-
 def test_a_tab_that_does_not_answer_can_have_the_phone_taken_anyway(app: App):
     app.tab.goto(app.base + "/tests/e2e/fake_phone.html")
     assert app.tab.js(FROZEN_HOLDER) is True
@@ -103,15 +101,6 @@ def test_a_tab_that_does_not_answer_can_have_the_phone_taken_anyway(app: App):
     other.tab.click("#take-phone-anyway")
     other.tab.wait_for("#phone")
     app.tab.wait("window.__stolen === true")  # the frozen tab learns its lock is gone
-
-
-def test_the_page_asks_for_the_phone_as_it_is_parsed_and_the_boot_script_asks_no_more(app: App):
-    app.open()
-    assert app.tab.js("() => cloudtalkLock.answer") == "held"  # runtime/phone-lock.mjs's ask
-    assert app.tab.js(LOCKS) == {"held": ["cloudtalk-phone"], "pending": []}, "the tab asked again for the lock it holds"
-    other = second_tab(app)
-    assert other.tab.js("() => cloudtalkLock.answer") == "elsewhere"
-    assert app.tab.js(LOCKS) == {"held": ["cloudtalk-phone"], "pending": ["cloudtalk-phone"]}  # the second tab waits in line
 
 
 def test_a_tab_whose_lock_is_taken_gives_up_the_phone_and_gets_it_back_once_the_lock_is_free(app: App):
