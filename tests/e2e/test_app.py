@@ -246,19 +246,23 @@ def test_a_bad_partner_in_settings_is_refused_with_a_reason(app: App):
 
 @needs("colour-scheme emulation", "viewport emulation")
 def test_screenshots_of_a_ringing_call_at_three_widths_in_both_themes(app: App):
-    """tests/artifacts/ringing-<width>-<theme>-chromium.png, for people to look at (docs/ holds a copy)."""
-    for scheme in ("light", "dark"):
-        for width, height in [(1920, 1080), (1400, 1000), (390, 844)]:
-            with app.emulating(viewport=(width, height), scheme=scheme):
-                app.open("/#/calls")
-                app.call("ringing", "earlier", external_number="+1 (555) 0100", contact={"id": 1234, "name": "John Doe"})
-                app.call("ended", "earlier")
-                app.call("dialing", "other", external_number="+421 2 1234 5678", contact={"name": "Jana Nováková"})
-                app.call("calling", "other")
-                app.call("ended", "other")
-                app.send(sample_text())
-                app.tab.wait("document.getElementById('history-line').textContent.startsWith('1 earlier call')")
-                app.tab.wait("document.querySelector('#today-chart rect.bar') !== null")
+    """tests/artifacts/ringing-<width>-<theme>-chromium.png, for people to look at (docs/ holds a copy). The
+    themes are CSS alone (prefers-color-scheme), so each width's page is shot light, then switched to dark as
+    the system's setting would switch it."""
+    for width, height in [(1920, 1080), (1400, 1000), (390, 844)]:
+        with app.emulating(viewport=(width, height), scheme="light"):
+            app.open("/#/calls")
+            app.call("ringing", "earlier", external_number="+1 (555) 0100", contact={"id": 1234, "name": "John Doe"})
+            app.call("ended", "earlier")
+            app.call("dialing", "other", external_number="+421 2 1234 5678", contact={"name": "Jana Nováková"})
+            app.call("calling", "other")
+            app.call("ended", "other")
+            app.send(sample_text())
+            app.tab.wait("document.getElementById('history-line').textContent.startsWith('1 earlier call')")
+            app.tab.wait("document.querySelector('#today-chart rect.bar') !== null")
+            for scheme in ("light", "dark"):
+                app.tab.page.emulate_media(color_scheme=scheme)  # type: ignore[attr-defined]  # Chromium's page (@needs)
+                app.tab.wait("(s) => matchMedia(`(prefers-color-scheme: ${s})`).matches", scheme)
                 shot(app.tab, f"ringing-{width}-{scheme}")
                 app.check_clean()
 

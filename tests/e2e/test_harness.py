@@ -12,12 +12,27 @@ import time
 import pytest
 
 from .conftest import BOOT_TIMEOUT_MS, ENGINE_CRASH, FAKE_PHONE, App, needs
-from .engines import PHONE_HOST
+from .engines import PHONE_HOST, Tab
+
+# A page of the site that the watcher watches, under the app's own Content Security Policy, and that
+# starts no Pyodide: the simulator (MicroPython). What is checked here is the harness, so the app's
+# own start (2-5 s in each engine) is left out where it adds nothing.
+LIGHT_PAGE = "/simulator/index.html"
+
+
+def open_light_page(tab: Tab, base: str) -> None:
+    tab.goto(base + LIGHT_PAGE)
+    tab.wait("document.body.dataset.ready === 'true'")
+
+
+def plant(tab: Tab, script: str) -> None:
+    """A script of the site's own origin, added to the page: it runs as the page's own code."""
+    tab.js("(src) => { const s = document.createElement('script'); s.src = src; document.body.append(s); }", script)
 
 
 def test_the_watcher_sees_uncaught_errors_and_csp_violations(app: App):
-    app.open()
-    app.tab.js("() => { const s = document.createElement('script'); s.src = '/tests/e2e/throw.js'; document.body.append(s); }")
+    open_light_page(app.tab, app.base)
+    plant(app.tab, "/tests/e2e/throw.js")
     app.tab.js("() => { const s = document.createElement('script'); s.textContent = 'window.inline = 1'; document.body.append(s); }")
     errors, csp = app.tab.wait("(window.__errors || []).length && (window.__csp || []).length && [window.__errors, window.__csp]")
     assert any("planted error" in e for e in errors)
@@ -27,13 +42,15 @@ def test_the_watcher_sees_uncaught_errors_and_csp_violations(app: App):
 
 
 def test_errors_of_an_earlier_load_and_of_a_closed_tab_are_still_seen(app: App):
-    app.open()
-    app.tab.js("() => { const s = document.createElement('script'); s.src = '/tests/e2e/throw.js'; document.body.append(s); }")
+    open_light_page(app.tab, app.base)
+    plant(app.tab, "/tests/e2e/throw.js")
     app.tab.wait("(window.__errors || []).length > 0")
-    app.reload()  # a new load of the tab: what the last one saw is kept
+    app.tab.reload()  # a new load of the tab: what the last one saw is kept
+    app.tab.wait("document.body.dataset.ready === 'true'")
     assert any("planted error" in e for e in app.tab.problems()[0])
-    other = App(app.engine, app.base).open()
-    other.tab.js("() => { const s = document.createElement('script'); s.src = '/tests/e2e/throw.js'; document.body.append(s); }")
+    other = App(app.engine, app.base)
+    open_light_page(other.tab, app.base)
+    plant(other.tab, "/tests/e2e/throw.js")
     other.tab.wait("(window.__errors || []).length > 0")
     other.tab.close()
     assert any("planted error" in e for e in other.tab.problems()[0]), "a closed tab's errors are kept"
@@ -54,7 +71,7 @@ def test_a_request_outside_the_site_and_the_phone_is_seen(app: App):
 
 @needs("a browser started afresh")
 def test_a_browser_that_ended_is_started_afresh_for_the_next_test(app: App):
-    app.open()
+    open_light_page(app.tab, app.base)
     app.engine.kill_browser()
     restarts = len(app.engine.restarts)
     app.engine.start_test({PHONE_HOST: FAKE_PHONE})  # what the next test's setup does
@@ -65,9 +82,9 @@ def test_a_browser_that_ended_is_started_afresh_for_the_next_test(app: App):
 
 
 def test_javascriptcores_crash_during_a_boot_is_seen_as_it_happens_not_at_the_boots_timeout(app: App):
-    app.open()
+    open_light_page(app.tab, app.base)
     app.leaving()  # as before a reload: not live until this load says so, which it never will
-    app.tab.js("() => { const s = document.createElement('script'); s.src = '/tests/e2e/crash.js'; document.body.append(s); }")
+    plant(app.tab, "/tests/e2e/crash.js")
     started = time.monotonic()
     with pytest.raises(AssertionError, match=ENGINE_CRASH):
         app.wait_ready()
