@@ -411,4 +411,3 @@ def shot(tab: Tab, name: str) -> Path | None:
         return None
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return tab.screenshot(ARTIFACTS / f"{name}-{tab.engine.name}.png")
-
