@@ -101,7 +101,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if engine_of(item.nodeid) != item.callspec.params["engine_name"]:
                 raise pytest.UsageError(f"session.engine_of cannot read the engine from {item.nodeid}")
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
-            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED]))
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED, FRAME_LOST]))
     # One browser per engine at a time in a worker: every test of an engine before the next engine's,
     # in the order xdist's units are handed out (session.run_order).
     items.sort(key=lambda item: run_order(item.nodeid))
@@ -111,12 +111,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # JavaScriptCore's WebAssembly crash while Pyodide boots and a browser process that ended under its
 # driver (either way the test runs again on a browser started afresh: pytest-rerunfailures, limited to
 # those errors; a reload in the same process once crashed again), and a Chromium renderer that crashed under a test that
-# did not crash it on purpose (seen under load on this 2-core machine; the test runs again in a new context). Beyond
+# did not crash it on purpose (seen under load on this 2-core machine; the test runs again in a new context), and
+# WebKitWebDriver refusing a script for the phone's frame before running it (engines.FrameLostError). Beyond
 # session.ENGINE_FAULT_CAP in one run, the run fails.
 ENGINE_CRASH = "Out of bounds memory access"  # JavaScriptCore's words for its WebAssembly crash
 JSC_CRASHED = "JavaScriptCoreCrashError"
 BROWSER_ENDED = "BrowserEndedError"  # engines.BrowserEndedError: the browser under the driver is gone
 RENDERER_CRASHED = "Target crashed"  # Playwright's words for a page whose renderer died
+FRAME_LOST = "FrameLostError"  # engines.FrameLostError: the driver found no window for a frame it had just entered
 
 
 # The page is live ("ready"), or the watcher (watch.js) recorded JavaScriptCore's crash ("crashed").

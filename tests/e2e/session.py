@@ -9,9 +9,10 @@ worker alike.
 
 - The site is served once a run. With workers, the controller serves it and tells them where
   (SITE_ENV); a run without workers serves it from conftest's `site` fixture.
-- Engine faults (a test run again because its browser ended or crashed: conftest.py) are counted from
-  the test reports, which reach the controller from every worker. Beyond ENGINE_FAULT_CAP in one run,
-  the run fails: a fault that comes that often is no longer the engine's bad luck.
+- Engine faults (a test run again because its browser ended or crashed, or its driver lost a frame:
+  conftest.py) are counted from the test reports, which reach the controller from every worker.
+  Beyond ENGINE_FAULT_CAP in one run, the run fails: a fault that comes that often is no longer the
+  engine's bad luck.
 - Browsers started afresh between tests, and the engines that ran, come back in each worker's output
   and are listed at the end of the run.
 """
@@ -126,7 +127,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     # A test whose browser ended reports a rerun for each phase that failed: one fault, once.
-    fault = f"{report.nodeid}: its browser ended, its renderer or JavaScriptCore crashed; run again"
+    fault = f"{report.nodeid}: its browser ended, its renderer or JavaScriptCore crashed, or its driver lost a frame; run again"
     if report.outcome == "rerun" and (not ENGINE_FAULTS or ENGINE_FAULTS[-1] != fault):
         ENGINE_FAULTS.append(fault)
 

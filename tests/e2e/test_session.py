@@ -9,7 +9,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import pytest
+
+from .conftest import FRAME_LOST
+from .engines import FrameLostError, _WebDriverScope
 from .session import engine_of, run_order, scope_of
 
 HERE = Path(__file__).resolve().parent
@@ -108,3 +114,45 @@ def test_the_core_run_inside_pyodide_is_the_first_test_after_every_engines():
     ids = ["tests/unit/test_log.py::test_order", "tests/pyodide/test_in_pyodide.py::test_core",
            "tests/e2e/test_tabs.py::test_b[webkit]", "tests/tools/test_serve.py::test_s"]
     assert sorted(ids, key=run_order) == [ids[2], ids[1], ids[0], ids[3]]
+
+
+class NoSuchWindowException(Exception):  # noqa: N818 - Selenium's name, which engines.py matches; its message is `msg`
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg)
+        self.msg = msg
+
+
+class AnsweringDriver:
+    """A driver whose every script gets this error; it records the frames it enters and leaves."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.frames: list[Any] = []
+
+    def find(self, css: str) -> str:
+        return css
+
+    def enter_frame(self, element: Any) -> None:
+        self.frames.append(element)
+
+    def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any:
+        raise self.error
+
+
+def scope(driver: AnsweringDriver, frame: str | None) -> _WebDriverScope:
+    tab: Any = SimpleNamespace(_focus=lambda: driver, engine=SimpleNamespace(proxy=SimpleNamespace(loads={"phone.cloudtalk.io": ["u"]})))
+    return _WebDriverScope(tab, frame)
+
+
+def test_a_frame_the_driver_found_no_window_for_is_an_engine_fault_and_other_errors_stay_the_tests():
+    driver = AnsweringDriver(NoSuchWindowException(""))
+    with pytest.raises(FrameLostError, match=r"#phone: no such window.*'phone.cloudtalk.io': 1"):
+        scope(driver, "#phone").js("() => 1")
+    assert driver.frames == ["#phone", None], "the frame was left again"
+    assert re.search(FRAME_LOST, f"{FrameLostError.__module__}.{FrameLostError.__name__}: x"), "conftest reruns it"
+    # With a message (the frame unloaded while the script ran: it may have run), and in the page itself, the
+    # error is the test's own.
+    for error, frame in ((NoSuchWindowException("Callback was not called before the unload event."), "#phone"),
+                         (NoSuchWindowException(""), None)):
+        with pytest.raises(NoSuchWindowException):
+            scope(AnsweringDriver(error), frame).js("() => 1")
