@@ -72,7 +72,7 @@ class BrowserEndedError(RuntimeError):
 class FrameLostError(RuntimeError):
     """WebKitWebDriver answered "no such window", with no message, to a script for a frame found a moment
     before. That answer comes before the script is run (WebKit's automation finds no window for the frame),
-    so nothing was done. Seen once in four full runs, under load; never when that test ran alone 12 times.
+    so nothing was done. Seen in one full run of five, under load; never when that test ran alone 12 times.
     The engine's fault: the test runs again (conftest.FRAME_LOST). The error names the pages served so far,
     so that a phone page loaded again (the app's fault, not the engine's) would show."""
 
