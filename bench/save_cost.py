@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "py"))
 
 from cloudtalk.events import parse  # noqa: E402
 from cloudtalk.log import CallLog  # noqa: E402
-from cloudtalk.persist import MemoryCallStore  # noqa: E402
+from cloudtalk.ports import MemoryCallStore  # noqa: E402
 
 CALLERS = 100  # the history's calls come from this many numbers: each caller has history/100 earlier calls
 

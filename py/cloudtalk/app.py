@@ -15,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .calls import Call
+from .corrections import Correction
 from .diagnostics import Diagnostics
-from .events import SAMPLE_UUID, Correction, PhoneEvent, Rejection, excerpt, parse, samples
+from .events import PhoneEvent, Rejection, excerpt, parse
 from .handlers import Registry
 from .log import CallLog, Change
-from .persist import MemoryCallStore
+from .ports import MemoryCallStore
+from .samples import SAMPLE_UUID, samples
 
 View = Callable[[PhoneEvent, Change], None]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import persist
 from .calls import Call
-from .log import EXPORT_FORMAT
+from .exports import EXPORT_FORMAT
 
 MAX_BYTES = 512 * 1024 * 1024  # a year of a busy agent's calls is ~40 MB; far past that is no backup of ours
 

@@ -16,7 +16,7 @@ import contextlib
 from dataclasses import dataclass
 
 from .calls import Call, Direction, Outcome
-from .persist import Storage, StorageFullError
+from .ports import Storage, StorageFullError
 
 MIN_DIGITS = 3  # fewer is no number to call back or to recognise a caller by
 

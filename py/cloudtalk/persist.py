@@ -1,24 +1,25 @@
-"""The stored form of a call (a versioned JSON schema), the ports the log writes through, migrations.
+"""The stored form of a call (a versioned JSON schema) and its migrations.
 
 Calls live in the browser's IndexedDB (cloudtalk.browser.calls_db), one record per call with the
 fields its indexes need, and the agent's note in a record of its own, so that a phone event never
 writes over a note and a note never writes over the call. Older versions kept each call in
 localStorage under a versioned key; `legacy_calls` reads those for the one-time move.
 
-    store = MemoryCallStore()
-    log = CallLog(store)                       # the log puts entries; the store keeps them
-    assert decode(store.calls["c1"]["text"]) == log.get("c1")
+    text = encode(call)
+    assert decode(text) == call
+    record = migrate(json.loads(old_text), from_version=1)   # an older version's record, read as today's
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from .calls import DISPOSITION_CHARS, NOTE_CHARS, Call, Direction, State, Step
 from .events import Contact
+from .ports import CallEntry, NoteEntry, Storage
 
 SCHEMA_VERSION = 3
 NAMESPACE = "cloudtalk"
@@ -32,85 +33,6 @@ def call_prefix(version: int) -> str:
 
 def call_key(uuid: str, version: int) -> str:
     return call_prefix(version) + uuid
-
-
-class StorageFullError(Exception):
-    """The backend refused a write for lack of space (QuotaExceededError)."""
-
-
-class Storage(Protocol):
-    """A small synchronous key-value store (the browser injects localStorage): settings, call-back marks."""
-
-    def get(self, key: str) -> str | None: ...
-    def set(self, key: str, value: str) -> None: ...  # raises StorageFullError
-    def delete(self, key: str) -> None: ...
-    def items(self, prefix: str) -> Iterable[tuple[str, str]]: ...
-
-
-class MemoryStorage:
-    """A dict-backed Storage for tests, with an optional quota in characters."""
-
-    def __init__(self, quota_chars: int | None = None) -> None:
-        self.data: dict[str, str] = {}
-        self.quota_chars = quota_chars
-        self.writes = 0
-
-    def get(self, key: str) -> str | None:
-        return self.data.get(key)
-
-    def set(self, key: str, value: str) -> None:
-        if self.quota_chars is not None:
-            used = sum(len(k) + len(v) for k, v in self.data.items() if k != key)
-            if used + len(key) + len(value) > self.quota_chars:
-                raise StorageFullError(key)
-        self.data[key] = value
-        self.writes += 1
-
-    def delete(self, key: str) -> None:
-        self.data.pop(key, None)
-
-    def items(self, prefix: str) -> list[tuple[str, str]]:
-        return [(k, v) for k, v in self.data.items() if k.startswith(prefix)]
-
-
-# ---------------------------------------------------------------- the call store port
-
-CallEntry = dict[str, Any]  # {"uuid", "started", "caller", "outcome", "text"}: what the store's indexes read
-NoteEntry = dict[str, Any]  # {"uuid", "text"}: the agent's note, disposition and when they were saved
-
-
-class CallStore(Protocol):
-    """Where the log puts calls and notes. Synchronous to the core: the browser's store queues each
-    write in a transaction at once (durable by the end of the task) and does the waiting itself."""
-
-    def put_call(self, entry: CallEntry) -> None: ...
-    def put_note(self, entry: NoteEntry) -> None: ...
-    def clear(self) -> None: ...
-
-
-@dataclass
-class MemoryCallStore:
-    """A CallStore in two dicts, for tests and for the warm-up's throwaway log."""
-
-    calls: dict[str, CallEntry] = field(default_factory=dict)
-    notes: dict[str, NoteEntry] = field(default_factory=dict)
-    writes: int = 0
-
-    def put_call(self, entry: CallEntry) -> None:
-        self.calls[entry["uuid"]] = entry
-        self.writes += 1
-
-    def put_note(self, entry: NoteEntry) -> None:
-        self.notes[entry["uuid"]] = entry
-        self.writes += 1
-
-    def clear(self) -> None:
-        self.calls.clear()
-        self.notes.clear()
-
-    def texts(self) -> tuple[list[str], list[str]]:
-        """What a store hands the log to load: the calls' texts and the notes' texts."""
-        return [e["text"] for e in self.calls.values()], [e["text"] for e in self.notes.values()]
 
 
 def call_entry(call: Call, caller: str | None) -> CallEntry:

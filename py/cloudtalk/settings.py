@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import config, screen_pop
 from .calls import DISPOSITION_CHARS
-from .persist import Storage
+from .ports import Storage
 
 DEFAULT_DISPOSITIONS = ["Interested", "Follow up", "Not interested", "Wrong number"]
 MAX_DISPOSITIONS = 12

@@ -9,7 +9,7 @@ from pathlib import Path
 from cloudtalk import persist
 from cloudtalk.calls import Call, Direction, State, Step
 from cloudtalk.events import Contact
-from cloudtalk.log import export_json
+from cloudtalk.exports import export_json
 
 from .conftest import ARTIFACTS, App
 

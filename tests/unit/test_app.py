@@ -6,10 +6,10 @@ import json
 
 from cloudtalk.app import PhoneApp
 from cloudtalk.calls import Outcome
-from cloudtalk.events import SAMPLE_UUID
 from cloudtalk.handlers import Registry
 from cloudtalk.log import CallLog
-from cloudtalk.persist import MemoryCallStore
+from cloudtalk.ports import MemoryCallStore
+from cloudtalk.samples import SAMPLE_UUID
 
 from .messages import message, sample_text
 

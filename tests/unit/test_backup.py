@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from cloudtalk import backup
 from cloudtalk.app import PhoneApp
 from cloudtalk.backup import RefusedError, read_calls, read_document, read_export
+from cloudtalk.exports import export_json
 from cloudtalk.handlers import Registry
-from cloudtalk.log import CallLog, export_json
-from cloudtalk.persist import MemoryCallStore
+from cloudtalk.log import CallLog
+from cloudtalk.ports import MemoryCallStore
 
 from .messages import message
 from .test_persist import V1

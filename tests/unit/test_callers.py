@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from cloudtalk.callers import DONE_PREFIX, NEEDS_CALL_BACK, CallBacks, CallerIndex, caller_key, normalized_number
 from cloudtalk.calls import Call, step
 from cloudtalk.log import CallLog
-from cloudtalk.persist import MemoryCallStore, MemoryStorage
+from cloudtalk.ports import MemoryCallStore, MemoryStorage
 
 from .messages import event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cloudtalk import config
-from cloudtalk.persist import MemoryStorage
+from cloudtalk.ports import MemoryStorage
 from cloudtalk.settings import Settings
 
 

@@ -7,26 +7,18 @@ from typing import Any
 
 import pytest
 
+from cloudtalk.corrections import CALL_ID_CHARS, EMAIL_CHARS, EMAILS, NUMBER_CHARS, NUMBERS, TAGS, TEXT_CHARS, URL_CHARS, URLS
 from cloudtalk.events import (
-    CALL_ID_CHARS,
-    EMAIL_CHARS,
-    EMAILS,
     EVENT_NAMES,
     MAX_DEPTH,
     MAX_MESSAGE_BYTES,
-    NUMBER_CHARS,
-    NUMBERS,
-    TAGS,
-    TEXT_CHARS,
-    URL_CHARS,
-    URLS,
     Contact,
     ContactInfo,
     Rejection,
     Ringing,
     parse,
-    samples,
 )
+from cloudtalk.samples import samples
 
 from .messages import message, sample_text
 

@@ -10,8 +10,9 @@ import pytest
 
 from cloudtalk import persist
 from cloudtalk.calls import Outcome, State
-from cloudtalk.log import CallLog, export_csv, export_csv_parts, export_json, export_json_parts
-from cloudtalk.persist import MemoryCallStore
+from cloudtalk.exports import export_csv, export_csv_parts, export_json, export_json_parts
+from cloudtalk.log import CallLog
+from cloudtalk.ports import MemoryCallStore
 
 from .messages import event
 

@@ -9,7 +9,8 @@ import pytest
 
 from cloudtalk import persist
 from cloudtalk.calls import step
-from cloudtalk.persist import MemoryStorage, StorageFullError, decode, encode, from_record, to_record
+from cloudtalk.persist import decode, encode, from_record, to_record
+from cloudtalk.ports import MemoryStorage, StorageFullError
 
 from .messages import event
 

@@ -11,22 +11,17 @@ from hypothesis import strategies as st
 
 from cloudtalk.app import PhoneApp
 from cloudtalk.calls import State, step
+from cloudtalk.corrections import EMAIL_CHARS, EMAILS, NUMBER_CHARS, NUMBERS, TAGS, TEXT_CHARS, URLS
 from cloudtalk.events import (
-    EMAIL_CHARS,
-    EMAILS,
     EVENT_NAMES,
     MAX_MESSAGE_BYTES,
-    NUMBER_CHARS,
-    NUMBERS,
-    TAGS,
-    TEXT_CHARS,
-    URLS,
     Rejection,
     parse,
 )
 from cloudtalk.handlers import Registry
 from cloudtalk.log import CallLog
-from cloudtalk.persist import MemoryCallStore, decode, encode
+from cloudtalk.persist import decode, encode
+from cloudtalk.ports import MemoryCallStore
 
 from .messages import message, sample_text
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cloudtalk.log import CallLog
-from cloudtalk.persist import MemoryCallStore
+from cloudtalk.ports import MemoryCallStore
 from cloudtalk.reactions import (
     Announce,
     DockState,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cloudtalk.calls import Outcome, step
 from cloudtalk.log import CallLog
-from cloudtalk.persist import MemoryCallStore
+from cloudtalk.ports import MemoryCallStore
 from cloudtalk.today import Bar, chart, describe, local_day_start, today
 
 from .messages import event

@@ -21,8 +21,9 @@ from pyodide.ffi import to_js
 from .. import persist
 from ..backup import RefusedError, read_calls, read_document
 from ..calls import Call
-from ..log import CallLog, LoadReport, Merged, export_csv_parts, export_json_parts
-from ..persist import Storage, StorageFullError
+from ..exports import export_csv_parts, export_json_parts
+from ..log import CallLog, LoadReport, Merged
+from ..ports import Storage, StorageFullError
 from .calls_db import CallsDB
 from .dom import by_id, spawn
 

@@ -24,7 +24,7 @@ from typing import Any
 import js
 from pyodide.ffi import create_once_callable, create_proxy, jsnull, to_js
 
-from ..persist import CallEntry, NoteEntry
+from ..ports import CallEntry, NoteEntry
 from .dom import spawn
 
 NAME = "cloudtalk"

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pyodide.ffi import to_js
 
 from ..diagnostics import Diagnostics, Entry
-from ..persist import Storage
+from ..ports import Storage
 from ..settings import Settings
 from .dom import by_id, clear, el, listen, local_clock
 

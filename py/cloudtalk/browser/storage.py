@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import js
 from pyodide.ffi import JsException, jsnull
 
-from ..persist import StorageFullError
+from ..ports import StorageFullError
 
 
 class LocalStorage:

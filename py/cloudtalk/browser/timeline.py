@@ -19,7 +19,8 @@ from typing import Any
 import js
 
 from ..calls import Call
-from ..log import CallLog, iso_utc
+from ..exports import iso_utc
+from ..log import CallLog
 from ..present import Badge, ItemLook, item_look, matches
 from .dom import by_id, clear, el, listen, local_clock, local_time, spawn
 

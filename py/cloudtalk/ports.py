@@ -1,0 +1,122 @@
+"""The ports the core writes and reads through, and their in-memory implementations.
+
+The browser injects localStorage as `Storage` (settings, call-back marks) and IndexedDB as the call
+store (cloudtalk.browser.calls_db); tests, the warm-up's throwaway log and a browser without a
+database use the in-memory ones here.
+
+    store = MemoryCallStore()
+    log = CallLog(store)                      # the log puts entries; the store keeps them
+    texts, notes = await store.newest(200)    # what a start reads back, newest first
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class StorageFullError(Exception):
+    """The backend refused a write for lack of space (QuotaExceededError)."""
+
+
+class Storage(Protocol):
+    """A small synchronous key-value store (the browser injects localStorage): settings, call-back marks."""
+
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> None: ...  # raises StorageFullError
+    def delete(self, key: str) -> None: ...
+    def items(self, prefix: str) -> Iterable[tuple[str, str]]: ...
+
+
+class MemoryStorage:
+    """A dict-backed Storage for tests, with an optional quota in characters."""
+
+    def __init__(self, quota_chars: int | None = None) -> None:
+        self.data: dict[str, str] = {}
+        self.quota_chars = quota_chars
+        self.writes = 0
+
+    def get(self, key: str) -> str | None:
+        return self.data.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        if self.quota_chars is not None:
+            used = sum(len(k) + len(v) for k, v in self.data.items() if k != key)
+            if used + len(key) + len(value) > self.quota_chars:
+                raise StorageFullError(key)
+        self.data[key] = value
+        self.writes += 1
+
+    def delete(self, key: str) -> None:
+        self.data.pop(key, None)
+
+    def items(self, prefix: str) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.data.items() if k.startswith(prefix)]
+
+
+CallEntry = dict[str, Any]  # {"uuid", "started", "caller", "outcome", "text"}: what the store's indexes read
+NoteEntry = dict[str, Any]  # {"uuid", "text"}: the agent's note, disposition and when they were saved
+
+
+class CallStore(Protocol):
+    """Where the log puts calls and notes. Synchronous to the core: the browser's store queues each
+    write in a transaction at once (durable by the end of the task) and does the waiting itself."""
+
+    def put_call(self, entry: CallEntry) -> None: ...
+    def put_note(self, entry: NoteEntry) -> None: ...
+    def clear(self) -> None: ...
+
+
+@dataclass
+class MemoryCallStore:
+    """A CallStore in two dicts, for tests and for the warm-up's throwaway log."""
+
+    calls: dict[str, CallEntry] = field(default_factory=dict)
+    notes: dict[str, NoteEntry] = field(default_factory=dict)
+    writes: int = 0
+
+    def put_call(self, entry: CallEntry) -> None:
+        self.calls[entry["uuid"]] = entry
+        self.writes += 1
+
+    def put_note(self, entry: NoteEntry) -> None:
+        self.notes[entry["uuid"]] = entry
+        self.writes += 1
+
+    def clear(self) -> None:
+        self.calls.clear()
+        self.notes.clear()
+
+    def texts(self) -> tuple[list[str], list[str]]:
+        """What a store hands the log to load: the calls' texts and the notes' texts."""
+        return [e["text"] for e in self.calls.values()], [e["text"] for e in self.notes.values()]
+
+    # ------------------------------------------------------------ reading (the async side of the browser's store)
+
+    durable = False  # nothing here outlives the page: an older version's stored calls are not moved into it
+
+    async def count(self) -> int:
+        return len(self.calls)
+
+    async def newest(self, limit: int) -> tuple[list[str], list[str]]:
+        """The newest `limit` calls' texts by start time, and their notes' texts."""
+        entries = sorted(self.calls.values(), key=lambda e: e["started"], reverse=True)[:limit]
+        return [e["text"] for e in entries], [self.notes[e["uuid"]]["text"] for e in entries if e["uuid"] in self.notes]
+
+    async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]:
+        """Up to `limit` calls in uuid order after `after`, their notes, and the last uuid (None: no more)."""
+        uuids = sorted(u for u in self.calls if after is None or u > after)[:limit]
+        texts = [self.calls[u]["text"] for u in uuids]
+        notes = [self.notes[u]["text"] for u in uuids if u in self.notes]
+        return texts, notes, (uuids[-1] if len(uuids) == limit else None)
+
+    async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        return {u: (self.calls[u]["text"] if u in self.calls else None, self.notes[u]["text"] if u in self.notes else None)
+                for u in uuids}
+
+    async def settled(self) -> None:
+        """Every write is in the dicts already."""
+
+    def retry(self) -> None:
+        """Nothing is ever refused here."""
