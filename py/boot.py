@@ -13,9 +13,10 @@ BroadcastChannel. And it drives the boot progress bar from PyScript's `py:progre
 import json
 
 import config  # py/cloudtalk/config.py, shared with the app
-import js
-from pyscript import document, window
-from pyscript.ffi import create_proxy, to_js
+from ffi import by_id, create_proxy, js, keep, show_notice, to_js  # py/cloudtalk/browser/ffi.py, shared with the app
+
+window = js.window
+document = js.document
 
 
 def read_json(text):
@@ -29,24 +30,6 @@ def read_json(text):
 def query_param(name):
     params = js.URLSearchParams.new(window.location.search)
     return params.get(name) if params.has(name) else None
-
-
-def by_id(element_id):
-    return document.getElementById(element_id)
-
-
-def show_notice(text):
-    by_id("notice-text").textContent = text
-    by_id("notice").hidden = False
-
-
-_kept = []  # proxies handed to the browser for the page's life
-
-
-def keep(function):
-    proxy = create_proxy(function)
-    _kept.append(proxy)
-    return proxy
 
 
 app_config = read_json(by_id("app-config").textContent)
@@ -166,7 +149,7 @@ def on_message(event):
     # This listener stays for the page's life: measured, a MicroPython hop into the app's
     # sink is cheaper per message than a Pyodide listener reading the event's fields.
     data = event.data
-    if config.runtime_self_post(data) and same_window(event.source, js.window):  # (pyscript.window is a wrapper)
+    if config.runtime_self_post(data) and same_window(event.source, window):
         return  # Pyodide's scheduler (Safari, WebKit): refused like any self-post, but not an intruder
     boot.receivedAt = window.performance.now()  # where the benchmark's per-event cost starts
     iframe = boot.iframe

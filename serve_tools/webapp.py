@@ -54,7 +54,7 @@ MANIFEST_FIELDS = {
 
 # What a start needs, offline included: the shell, the boot path, the app and the pinned runtime.
 SHELL = ("index.html", "app.css", "pyscript.toml", MANIFEST, "py/boot.py", "py/main.py", "py/cloudtalk/config.py",
-         ARCHIVE, DIGEST)
+         "py/cloudtalk/browser/ffi.py", ARCHIVE, DIGEST)
 FOLDERS = ("icons", "runtime", "vendor/pyscript", "vendor/micropython", "vendor/pyodide")
 SKIPPED = {"stamp.json", ".done"}
 

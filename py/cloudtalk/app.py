@@ -22,6 +22,7 @@ from .handlers import Registry
 from .log import CallLog, Change
 from .ports import MemoryCallStore
 from .samples import SAMPLE_UUID, samples
+from .settings import Settings
 
 View = Callable[[PhoneEvent, Change], None]
 
@@ -53,6 +54,7 @@ class PhoneApp:
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()  # an empty one is falsy
         self.views: list[View] = []
         self.recording: deque[Recorded] | None = None
+        self.log_ignored = True  # list each message the firewall turned away (Settings), or only count it
         self.accepted = 0
 
     def receive(self, raw: object) -> Change | None:
@@ -86,9 +88,9 @@ class PhoneApp:
         for correction in corrections:
             self.diagnostics.add("corrected", str(correction), text, at=now, key=f"{correction.path}: {correction.rule}")
 
-    def ignore(self, reason: str, raw: object, *, keep: bool = True) -> None:
-        """Count a message the firewall turned away (wrong origin or sender); `keep` logs it too."""
-        if not keep:
+    def ignore(self, reason: str, raw: object, *, keep: bool | None = None) -> None:
+        """Count a message the firewall turned away (wrong origin or sender); `keep` (else Settings) lists it too."""
+        if not (self.log_ignored if keep is None else keep):
             self.diagnostics.count("ignored")
             return
         text = raw if isinstance(raw, str) else repr(raw)
@@ -102,6 +104,14 @@ class PhoneApp:
 
     def stop_recording(self) -> None:
         self.recording = None
+
+    def settings_changed(self, _old: Settings, new: Settings) -> None:
+        """Record the session's messages, or stop, and list ignored messages, or only count them, as Settings say."""
+        self.log_ignored = new.log_ignored_messages
+        if new.record_session:
+            self.start_recording()
+        else:
+            self.stop_recording()
 
     def recording_json(self) -> str:
         items = list(self.recording or ())

@@ -32,6 +32,11 @@ class Change:
     def changed(self) -> bool:
         return self.call is not self.previous
 
+    @property
+    def milestone(self) -> bool:
+        """The call started or ended with this change (what the readiness check and the update offer follow)."""
+        return self.changed and (self.previous is None or self.call.outcome is not None)
+
 
 @dataclass
 class LoadReport:

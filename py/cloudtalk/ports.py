@@ -11,7 +11,7 @@ database use the in-memory ones here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -68,6 +68,20 @@ class CallStore(Protocol):
     def clear(self) -> None: ...
 
 
+class StoredCalls(CallStore, Protocol):
+    """A call store the page can also read back, a page at a time (the browser's database, or memory)."""
+
+    durable: bool  # outlives the page
+
+    async def count(self) -> int: ...
+    async def newest(self, limit: int) -> tuple[list[str], list[str]]: ...
+    async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]: ...
+    async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]: ...
+    async def settled(self) -> None: ...
+    def retry(self) -> None: ...
+    def after_commit(self, callback: Callable[[], None]) -> None: ...
+
+
 @dataclass
 class MemoryCallStore:
     """A CallStore in two dicts, for tests and for the warm-up's throwaway log."""
@@ -120,3 +134,7 @@ class MemoryCallStore:
 
     def retry(self) -> None:
         """Nothing is ever refused here."""
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Every write is committed as it is made."""
+        callback()

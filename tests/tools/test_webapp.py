@@ -55,7 +55,7 @@ def test_the_build_stores_the_shell_and_the_runtime_each_with_its_digest(built: 
     version, files = listed((built / "sw.js").read_bytes())
     paths = [path for path, _ in files]
     for needed in ("index.html", "app.css", "pyscript.toml", "app.webmanifest", "py/app.zip", "py/app.zip.sha256", "py/boot.py",
-                   "py/main.py", "py/cloudtalk/config.py", "runtime/pyodide.mjs", "runtime/engine.mjs",
+                   "py/main.py", "py/cloudtalk/config.py", "py/cloudtalk/browser/ffi.py", "runtime/pyodide.mjs", "runtime/engine.mjs",
                    "runtime/snapshot-worker.mjs", "vendor/pyodide/pyodide.asm.wasm", "vendor/pyodide/runtime.json",
                    "vendor/pyodide/pydantic-2.14.3-py3-none-any.whl", "vendor/pyscript/core.js",
                    "vendor/micropython/micropython.wasm", "icons/icon-192.png"):

@@ -64,3 +64,27 @@ def test_two_hundred_lines_are_kept_by_default_and_an_excerpt_is_optional():
 def test_an_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown diagnostics kind"):
         Diagnostics().add("oops", "x", at=0.0)
+
+
+def test_observers_are_told_after_every_add_and_count_with_the_entry_already_there():
+    diagnostics = Diagnostics()
+    seen: list[tuple[int, int]] = []
+    diagnostics.observers.append(lambda: seen.append((len(diagnostics), diagnostics.problems)))
+    diagnostics.add("rejected", "not JSON", at=1.0)
+    diagnostics.count("ignored")
+    diagnostics.add("startup", "Started from a memory snapshot", at=2.0)
+    assert seen == [(1, 1), (1, 2), (2, 2)]
+
+
+def test_a_reporter_adds_lines_of_its_kind_stamped_by_its_clock():
+    diagnostics = Diagnostics()
+    report = diagnostics.reporter("network", clock=lambda: 42.0)
+    assert report("Offline for 3 s") is None
+    (entry,) = diagnostics.newest_first()
+    assert (entry.kind, entry.reason, entry.at) == ("network", "Offline for 3 s", 42.0)
+
+
+def test_an_app_error_is_a_problem_the_badge_counts():
+    diagnostics = Diagnostics()
+    diagnostics.add("app_error", "Background work failed: OSError: disk", at=1.0)
+    assert diagnostics.problems == 1

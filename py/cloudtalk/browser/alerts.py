@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import js
-
 from ..calls import Call
 from ..present import caller_name
 from ..settings import Settings
 from .dom import by_id, keep, listen
+from .ffi import js, to_js
 
 FLASH_MS = 1000
 
@@ -88,9 +87,7 @@ class Alerts:
             return
         if js.Notification.permission != "granted":
             return
-        options = js.Object.new()
-        options.body = call.number or ""
-        options.tag = "cloudtalk-" + call.uuid
+        options = to_js({"body": call.number or "", "tag": "cloudtalk-" + call.uuid})
         js.Notification.new(f"Incoming call — {caller_name(call)}", options)
 
     def _before_unload(self, event: Any) -> None:

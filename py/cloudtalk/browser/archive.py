@@ -1,10 +1,13 @@
-"""The call history's life in the browser: the one-time move out of localStorage, loading newest first
-(the rest in the background), restore from a file, exports with progress, and persistent storage.
+"""The call history's life in the browser: its store, the one-time move out of localStorage, loading
+newest first (the rest in the background), and restore and export with progress, one at a time.
 
 The core decides (cloudtalk.log, cloudtalk.backup, cloudtalk.persist); this module does the waiting.
+The store is the browser's database, or, where the browser has none (blocked, a private mode), one
+in this page's memory: the rest of the app cannot tell them apart.
 
-    archive = Archive(log, db, storage, progress=ProgressBar(), on_more=workspace.older_loaded)
+    archive = await Archive.in_browser(storage, on_problem=report, on_written=tabs.calls_written)
     report = await archive.open()       # moves an older version's calls, loads the newest page
+    archive.on_more.append(workspace.older_loaded)
     archive.load_the_rest()             # after going live: older calls in chunks, the page stays responsive
 """
 
@@ -12,24 +15,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
-
-import js
-from pyodide.ffi import to_js
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 from .. import persist
 from ..backup import RefusedError, read_calls, read_document
 from ..calls import Call
 from ..exports import export_csv_parts, export_json_parts
 from ..log import CallLog, LoadReport, Merged
-from ..ports import Storage, StorageFullError
+from ..ports import MemoryCallStore, Storage, StorageFullError, StoredCalls
 from .calls_db import CallsDB
 from .dom import by_id, spawn
+from .ffi import js, to_js
 
 FIRST_PAGE = 200  # calls read before going live: the timeline's first pages, the card, today so far
 CHUNK = 2000  # calls per background read or restore step: a short task each
 FRAME_MS = 30  # a long piece of work yields to the page this often
+
+T = TypeVar("T")
 
 
 async def next_frame() -> None:
@@ -56,27 +59,78 @@ class Progress:
 
 
 class Archive:
-    def __init__(self, log: CallLog, db: CallsDB, storage: Storage, progress: Progress,
-                 on_more: Callable[[], None], on_problem: Callable[[str], None]) -> None:
-        self.log = log
-        self.db = db
+    def __init__(self, store: StoredCalls, storage: Storage, progress: Progress, on_problem: Callable[[str], None]) -> None:
+        self.store = store
+        self.log = CallLog(store)
         self.storage = storage
         self.progress = progress
-        self.on_more = on_more  # calls were added in bulk (older ones loaded, a restore): redraw what derives from them
+        self.on_more: list[Callable[[], None]] = []  # calls were added in bulk (older ones loaded, a restore)
         self.on_problem = on_problem
         self.stored_total = 0
         self.loading = False
-        self.busy = False  # an import or export is running: one at a time
+        self.busy = False  # an import or export is running: one at a time (exclusive)
+
+    @classmethod
+    async def in_browser(cls, storage: Storage, on_problem: Callable[[str], None],
+                         on_written: Callable[[list[str]], None]) -> Archive:
+        """The archive over the browser's database, or over this page's memory where there is none (said to the agent)."""
+        store: StoredCalls
+        try:
+            store = await CallsDB.open(on_problem=on_problem, on_written=on_written)
+        except Exception as error:  # noqa: BLE001 - no database here (blocked, a private mode): keep the calls in the page
+            store = MemoryCallStore()
+            on_problem(f"The browser's database is not available ({error}): calls are kept in this page only. "
+                       "Export them before you close it.")
+        return cls(store, storage, Progress(), on_problem)
+
+    @property
+    def count(self) -> int:
+        """How many calls the history holds (while older ones load, the stored count)."""
+        return self.stored_total if self.loading else len(self.log)
+
+    async def exclusive(self, work: Callable[[], Awaitable[T]]) -> T | None:
+        """Run one import or export at a time: None, at once, while another is running."""
+        if self.busy:
+            return None
+        self.busy = True
+        try:
+            return await work()
+        finally:
+            self.busy = False
+
+    def retry(self) -> None:
+        """Try the writes the browser refused again (called now and then)."""
+        self.store.retry()
+
+    def _more(self) -> None:
+        for told in self.on_more:
+            told()
 
     # ------------------------------------------------------------ start-up
 
     async def open(self) -> LoadReport:
-        await self.move_legacy()
-        self.stored_total = await self.db.count()
-        calls, notes = await self.db.newest(FIRST_PAGE)
+        """Move an older version's calls in, then read the newest page (again, after another tab restored a file)."""
+        if self.store.durable:  # never into memory: the old copies would be removed, and the calls gone with the page
+            await self.move_legacy()
+        self.stored_total = await self.store.count()
+        calls, notes = await self.store.newest(FIRST_PAGE)
         report = self.log.load(calls, notes)
         self.loading = self.stored_total > len(calls)
         return report
+
+    async def reread(self, uuids: list[str]) -> dict[str, Call | None]:
+        """These calls as stored now (another tab wrote them): None where the store no longer has one; an
+        unreadable one is left out (kept as its writer stored it)."""
+        found: dict[str, Call | None] = {}
+        for uuid, (text, note) in (await self.store.get_many(uuids)).items():
+            if text is None:
+                found[uuid] = None
+                continue
+            try:
+                found[uuid] = persist.decode_stored(text, note)
+            except (ValueError, KeyError, TypeError, IndexError):
+                continue
+        return found
 
     async def move_legacy(self) -> None:
         """Move an older version's localStorage calls into the database, verified, then remove them.
@@ -87,12 +141,12 @@ class Archive:
         if not legacy.calls and not legacy.unreadable:
             return
         uuids = [call.uuid for call in legacy.calls]
-        held = await self.db.get_many(uuids)
-        mover = CallLog(self.db)
+        held = await self.store.get_many(uuids)
+        mover = CallLog(self.store)
         mover.load([c for c, _ in held.values() if c is not None], [n for _, n in held.values() if n is not None])
         mover.restore(sorted(legacy.calls, key=lambda c: c.started_at))
-        await self.db.settled()
-        stored = await self.db.get_many(uuids)
+        await self.store.settled()
+        stored = await self.store.get_many(uuids)
         wrong = [uuid for uuid in uuids if not _reads_back(stored[uuid], mover.get(uuid))]
         if wrong:
             self.on_problem(f"{len(wrong)} of {len(uuids)} calls could not be moved to the new store; their old copies "
@@ -121,19 +175,19 @@ class Archive:
         read = 0
         try:
             while True:
-                calls, notes, after = await self.db.page(after, CHUNK)
+                calls, notes, after = await self.store.page(after, CHUNK)
                 read += len(calls)
                 self.log.add_stored(calls, notes)
                 self.progress.show(f"Loading older calls: {min(read, self.stored_total):,} of {self.stored_total:,}",
                                    read, self.stored_total)
-                self.on_more()
+                self._more()
                 if after is None:
                     break
                 await next_frame()
         finally:
             self.loading = False
             self.progress.finish("")
-            self.on_more()
+            self._more()
 
     # ------------------------------------------------------------ restore
 
@@ -163,9 +217,9 @@ class Archive:
             self.progress.show(f"Importing: {start + len(calls[start:start + CHUNK]):,} of {total:,} calls",
                                total + start, total * 2)
             await next_frame()
-        await self.db.settled()
+        await self.store.settled()
         self.progress.finish("")
-        self.on_more()
+        self._more()
         return Merged(added, updated, unchanged)
 
     # ------------------------------------------------------------ exports
@@ -188,7 +242,7 @@ class Archive:
                 started = time.monotonic()
         self.progress.finish("")
         mime = "text/csv" if kind == "csv" else "application/json"
-        return js.Blob.new(to_js(chunks), to_js({"type": mime}, dict_converter=js.Object.fromEntries))
+        return js.Blob.new(to_js(chunks), to_js({"type": mime}))
 
 
 def _reads_back(stored: tuple[str | None, str | None], call: Call | None) -> bool:
@@ -200,32 +254,3 @@ def _reads_back(stored: tuple[str | None, str | None], call: Call | None) -> boo
     except (ValueError, KeyError, TypeError, IndexError):
         return False
     return decoded == call
-
-
-# ---------------------------------------------------------------- persistent storage and usage
-
-
-async def storage_state() -> dict[str, Any]:
-    """What the browser says of this site's storage: persistent or not, usage and quota (bytes), where it tells."""
-    state: dict[str, Any] = {"persisted": None, "usage": None, "quota": None}
-    manager = getattr(js.navigator, "storage", None)
-    if manager is None:
-        return state
-    try:
-        state["persisted"] = bool(await manager.persisted())
-        estimate = await manager.estimate()
-        state["usage"], state["quota"] = float(estimate.usage), float(estimate.quota)
-    except Exception:  # noqa: BLE001 - a browser that has the API but refuses it here: unknown, not an error
-        pass
-    return state
-
-
-async def ask_to_persist() -> bool | None:
-    """Ask the browser to keep this site's storage (never evicted under pressure). None where it cannot be asked."""
-    manager = getattr(js.navigator, "storage", None)
-    if manager is None or not hasattr(manager, "persist"):
-        return None
-    try:
-        return bool(await manager.persist())
-    except Exception:  # noqa: BLE001 - refused by the browser's policy: same as no
-        return False

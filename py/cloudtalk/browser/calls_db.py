@@ -21,20 +21,17 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import js
-from pyodide.ffi import create_once_callable, create_proxy, jsnull, to_js
-
 from ..ports import CallEntry, NoteEntry
 from .dom import spawn
+from .ffi import create_once_callable, create_proxy, js, jsnull, to_js
 
 NAME = "cloudtalk"
 VERSION = 1
 CALLS, NOTES = "calls", "notes"
-CHANNEL = "cloudtalk-calls"  # other tabs hear what changed
 
 
 def _object(entry: dict[str, Any]) -> Any:
-    return to_js(entry, dict_converter=js.Object.fromEntries)
+    return to_js(entry)
 
 
 def _settles(target: Any, ok: str, failed: str, result: Callable[[], Any], otherwise: str) -> asyncio.Future[Any]:
@@ -86,7 +83,10 @@ class CallsDB:
         self._batch: dict[tuple[str, str], dict[str, Any]] = {}
         self.unsaved: dict[tuple[str, str], dict[str, Any]] = {}  # refused by the browser, kept here, tried again
         self._flush_proxy = create_proxy(self._flush)
+        self._waiting: list[Callable[[], None]] = []  # told once this task's writes are committed
         self.commits = 0
+
+    durable = True
 
     @classmethod
     async def open(cls, on_problem: Callable[[str], None], on_written: Callable[[list[str]], None]) -> CallsDB:
@@ -127,9 +127,26 @@ class CallsDB:
             (calls if store == CALLS else notes).put(_object(entry))
         committed = finished(transaction)  # listening now: the commit may end before a spawned coroutine first runs
         _commit(transaction)
-        spawn(self._settle(committed, batch))
+        waiting, self._waiting = self._waiting, []
+        spawn(self._settle(committed, batch, waiting))
 
-    async def _settle(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any]]) -> None:
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """`callback` once what this task wrote is committed (or refused), at once if it wrote nothing: the benchmark's
+        per-event figure ends there."""
+        if self._batch:
+            self._waiting.append(callback)
+        else:
+            callback()
+
+    async def _settle(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any]],
+                      waiting: list[Callable[[], None]]) -> None:
+        try:
+            await self._settled(committed, batch)
+        finally:
+            for told in waiting:
+                told()
+
+    async def _settled(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any]]) -> None:
         try:
             await committed
         except OSError as error:

@@ -52,31 +52,21 @@ class ContactCard:
         self.root.append(header)
         if contact and contact.company:
             self.root.append(el("p", contact.company, class_="company"))
-
-        numbers = list(contact.contact_numbers) if contact else []
-        if call.external_number and call.external_number not in numbers:
-            numbers.insert(0, call.external_number)
-        facts = el("dl", None, class_="facts")
-        if numbers:
-            facts.append(el("dt", "Phone"))
-            dd = el("dd")
-            for number in numbers:
-                dd.append(_link(number, tel_href(number)))
-            facts.append(dd)
-        if contact and contact.contact_emails:
-            facts.append(el("dt", "E-mail"))
-            dd = el("dd")
-            for address in contact.contact_emails:
-                dd.append(_link(address, "mailto:" + address))
-            facts.append(dd)
-        self.root.append(facts)
-
+        self.root.append(_facts(call))
         if contact and contact.tags:
             tags = el("ul", None, class_="chips", aria_label="Tags")
             for tag in contact.tags:
                 tags.append(el("li", tag, class_="chip"))
             self.root.append(tags)
+        links = self._links(call, pop_href)
+        if links.childElementCount:
+            self.root.append(links)
+        if contact is None or not contact.name:
+            self.root.append(el("p", "This number is not in your contacts.", class_="muted"))
 
+    def _links(self, call: Call, pop_href: str | None) -> Any:
+        """The screen pop first, then the contact's own links, the partner's own system before the others."""
+        contact = call.contact
         links = el("div", None, class_="links")
         for entry in contact.external_urls if contact else []:
             href = safe_url(entry.external_url)
@@ -94,10 +84,7 @@ class ContactCard:
         if pop_href is not None:  # the team's own screen pop comes first
             links.prepend(_link("Open in CRM", pop_href, target="cloudtalk-screen-pop", rel="noopener noreferrer",
                                 class_="button primary screen-pop"))
-        if links.childElementCount:
-            self.root.append(links)
-        if contact is None or not contact.name:
-            self.root.append(el("p", "This number is not in your contacts.", class_="muted"))
+        return links
 
     def _set_badge(self, call: Call) -> None:
         self._badge.textContent = call.outcome.value if call.outcome else call.state.label
@@ -106,3 +93,25 @@ class ContactCard:
 
 def _same_card(old: Call, new: Call) -> bool:
     return old.uuid == new.uuid and old.contact == new.contact and old.external_number == new.external_number
+
+
+def _facts(call: Call) -> Any:
+    """Phone numbers (the call's own first) and e-mail addresses, each a link."""
+    contact = call.contact
+    numbers = list(contact.contact_numbers) if contact else []
+    if call.external_number and call.external_number not in numbers:
+        numbers.insert(0, call.external_number)
+    facts = el("dl", None, class_="facts")
+    if numbers:
+        facts.append(el("dt", "Phone"))
+        dd = el("dd")
+        for number in numbers:
+            dd.append(_link(number, tel_href(number)))
+        facts.append(dd)
+    if contact and contact.contact_emails:
+        facts.append(el("dt", "E-mail"))
+        dd = el("dd")
+        for address in contact.contact_emails:
+            dd.append(_link(address, "mailto:" + address))
+        facts.append(dd)
+    return facts

@@ -1,29 +1,24 @@
-"""Small DOM helpers. Payload text only ever enters the DOM as text, never as HTML.
+"""Small DOM helpers, and the page's background work. Payload text only ever enters the DOM as text, never as HTML.
 
     item = el("li", "John Doe", class_="call")
     by_id("timeline").prepend(item)
+    spawn(archive.export("csv"))        # a failure is reported, never lost in the console
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-import js
-from pyodide.ffi import create_proxy
-
 from ..present import day_word
+from .ffi import by_id, js, keep, show_notice, to_js
+
+__all__ = ["Later", "by_id", "clear", "download", "download_blob", "el", "every", "keep", "listen", "local_clock",
+           "local_time", "safe_url", "show_notice", "spawn", "stamp", "utc_offset_minutes", "when"]
 
 SAFE_SCHEMES = ("http:", "https:")
-
-# Proxies handed to the browser for the page's lifetime; kept so they are never collected.
-_KEPT: list[Any] = []
-
-
-def by_id(element_id: str) -> Any:
-    return js.document.getElementById(element_id)
-
 
 def el(tag: str, text: str | None = None, *children: Any, class_: str | None = None, **attrs: str) -> Any:
     """An element with text set through textContent and attributes set one by one."""
@@ -44,34 +39,63 @@ def clear(node: Any) -> None:
     node.replaceChildren()
 
 
-def keep(handler: Any) -> Any:
-    """A proxy of handler that lives as long as the page (set up once, never per message)."""
-    proxy = create_proxy(handler)
-    _KEPT.append(proxy)
-    return proxy
-
-
 _TASKS: set[asyncio.Future[Any]] = set()
+# Told of every background task that failed, with a sentence (main.py: Diagnostics, for the agent).
+background_failed: list[Callable[[str], None]] = []
 
 
 def spawn(work: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
-    """Run a coroutine in the background, held until it ends; a failure is written to the console, not lost."""
+    """Run a coroutine in the background, held until it ends.
+
+    A failure is not left in the console: it is reported to the browser as an uncaught error
+    (`reportError`, which fires the window's `error` event: what the test suite's watcher and any
+    error tracker of the host read), and to `background_failed` (Diagnostics)."""
     task = asyncio.ensure_future(work)
     _TASKS.add(task)
-
-    def ended(done: asyncio.Future[Any]) -> None:
-        _TASKS.discard(done)
-        if not done.cancelled() and done.exception() is not None:
-            js.console.error(f"background work failed: {done.exception()!r}")
-
-    task.add_done_callback(ended)
+    task.add_done_callback(_ended)
     return task
+
+
+def _ended(done: asyncio.Future[Any]) -> None:
+    _TASKS.discard(done)
+    if done.cancelled() or done.exception() is None:
+        return
+    error = done.exception()
+    text = f"Background work failed: {type(error).__name__}: {error}"
+    for tell in background_failed:
+        with contextlib.suppress(Exception):  # the report must not hide the failure it reports
+            tell(text)
+    js.reportError(js.Error.new(text))
+
+
+def every(ms: int, run: Callable[[], None]) -> None:
+    """Run `run` every `ms` milliseconds for the page's life."""
+    js.window.setInterval(keep(lambda *_: run()), ms)
 
 
 def listen(target: Any, event: str, handler: Any) -> Any:
     proxy = keep(handler)
     target.addEventListener(event, proxy)
     return proxy
+
+
+def download(filename: str, text: str, mime: str) -> None:
+    """Save text as a file through a temporary blob link."""
+    download_blob(filename, js.Blob.new(to_js([text]), to_js({"type": mime})))
+
+
+def download_blob(filename: str, blob: Any) -> None:
+    url = js.URL.createObjectURL(blob)
+    link = el("a", None, href=url, download=filename)
+    js.document.body.append(link)
+    link.click()
+    link.remove()
+    js.setTimeout(js.URL.revokeObjectURL.bind(js.URL, url), 10_000)
+
+
+def stamp() -> str:
+    """Now, for a file name: 2026-12-07T09-30-00."""
+    return str(js.Date.new().toISOString())[:19].replace(":", "-")
 
 
 def safe_url(url: str) -> str | None:
@@ -99,10 +123,7 @@ class _Formatter:
 
     def format(self, ms: float) -> str:
         if self._made is None:
-            options = js.Object.new()
-            for name, value in self.parts.items():
-                setattr(options, name, value)
-            self._made = js.Intl.DateTimeFormat.new(js.undefined, options)
+            self._made = js.Intl.DateTimeFormat.new(js.undefined, to_js(self.parts))
         return str(self._made.format(ms))
 
 

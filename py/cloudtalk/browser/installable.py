@@ -16,11 +16,11 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import js
-from pyodide.ffi import create_proxy, to_js
-
+from ..events import PhoneEvent
 from ..installable import UPDATED_ELSEWHERE, install_offer, offline_copy_text, update_offer
+from ..log import Change
 from .dom import by_id, keep, listen, spawn
+from .ffi import create_proxy, js, to_js
 from .readiness import browser_family
 
 WORKER = "sw.js"
@@ -55,7 +55,7 @@ class InstallableApp:
         if self.workers is None or not js.window.isSecureContext:
             return
         try:
-            options = to_js({"scope": "./", "updateViaCache": "none"}, dict_converter=js.Object.fromEntries)
+            options = to_js({"scope": "./", "updateViaCache": "none"})
             registration = await self.workers.register(WORKER, options)
         except Exception as error:  # noqa: BLE001 - refused (a policy, no sw.js on this host): the app works online
             self.on_startup_line(f"No offline copy of the app: the service worker was refused ({error})")
@@ -110,7 +110,7 @@ class InstallableApp:
         proxy = create_proxy(heard)
         self.workers.addEventListener("message", proxy)
         try:
-            worker.postMessage(to_js({"kind": "status"}, dict_converter=js.Object.fromEntries))
+            worker.postMessage(to_js({"kind": "status"}))
             return await asyncio.wait_for(answer, STATUS_WAIT_S)
         except Exception:  # noqa: BLE001 - gone or silent: the line is left out, nothing else depends on it
             return None
@@ -130,6 +130,11 @@ class InstallableApp:
             self.banner_text.textContent = offer.text
             self.button.disabled = not offer.enabled
 
+    def on_event(self, _event: PhoneEvent, change: Change) -> None:
+        """A PhoneApp view: the update button follows calls starting and ending."""
+        if change.milestone:
+            self.call_changed()
+
     def call_changed(self) -> None:
         if self.waiting is not None or self.elsewhere:
             self.draw_update()
@@ -143,7 +148,7 @@ class InstallableApp:
             self.asked = True
             self.button.disabled = True
             self.banner_text.textContent = "Loading the new version…"
-            self.waiting.postMessage(to_js({"kind": "take-over"}, dict_converter=js.Object.fromEntries))
+            self.waiting.postMessage(to_js({"kind": "take-over"}))
 
     def _controller_changed(self) -> None:
         if self.asked and not self.in_call():

@@ -13,12 +13,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import js
-
 from ..calls import NOTE_CHARS, Call
 from ..log import CallLog, Change
 from ..settings import Settings
 from .dom import by_id, el, keep, listen
+from .ffi import js
 
 SAVE_AFTER_MS = 600  # quiet time after the last keystroke before the note is written
 

@@ -1,7 +1,8 @@
-"""Settings, Diagnostics and the history actions (export, clear).
+"""The Settings form and the Diagnostics list.
 
-    SettingsPanel(settings, storage, on_saved=apply_settings)
-    DiagnosticsPanel(app.diagnostics).render()
+    settings_panel = SettingsPanel(settings, storage, boot)
+    settings_panel.on_saved.append(workspace.settings_changed)   # each told (old, new) after a save
+    DiagnosticsPanel(app)                                          # redraws itself as Diagnostics changes
 """
 
 from __future__ import annotations
@@ -9,49 +10,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import js
 from pydantic import ValidationError
-from pyodide.ffi import to_js
 
-from ..diagnostics import Diagnostics, Entry
+from ..app import PhoneApp
+from ..diagnostics import Entry
 from ..ports import Storage
 from ..settings import Settings
-from .dom import by_id, clear, el, listen, local_clock
+from .dom import Later, by_id, clear, download, el, listen, local_clock, show_notice, stamp
+from .ffi import js
 
 KIND_LABELS = {
     "rejected": "Rejected",
     "ignored": "Ignored",
     "corrected": "Accepted, corrected",
     "handler_error": "Handler error",
+    "app_error": "App error",
     "storage": "Storage",
     "network": "Network",
     "startup": "Start-up",
 }
 
 
-def download(filename: str, text: str, mime: str) -> None:
-    """Save text as a file through a temporary blob link."""
-    download_blob(filename, js.Blob.new(to_js([text]), to_js({"type": mime}, dict_converter=js.Object.fromEntries)))
-
-
-def download_blob(filename: str, blob: Any) -> None:
-    url = js.URL.createObjectURL(blob)
-    link = el("a", None, href=url, download=filename)
-    js.document.body.append(link)
-    link.click()
-    link.remove()
-    js.setTimeout(js.URL.revokeObjectURL.bind(js.URL, url), 10_000)
-
-
-def stamp() -> str:
-    return str(js.Date.new().toISOString())[:19].replace(":", "-")
-
-
 class SettingsPanel:
-    def __init__(self, settings: Settings, storage: Storage, on_saved: Callable[[Settings, Settings], None]) -> None:
+    def __init__(self, settings: Settings, storage: Storage, boot: Any) -> None:
         self.settings = settings
         self.storage = storage
-        self.on_saved = on_saved
+        self.on_saved: list[Callable[[Settings, Settings], None]] = []  # each told (old, new) after a save
         self.form = by_id("settings-form")
         self.status = by_id("settings-status")
         self.fields = {
@@ -71,6 +55,14 @@ class SettingsPanel:
         listen(self.form, "submit", self._submit)
         listen(by_id("notify-permission"), "click", self._ask_permission)
         self._show_permission()
+        self._explain_phone_override(bool(boot.simulator))
+
+    def _explain_phone_override(self, simulator: bool) -> None:
+        if simulator != (self.settings.phone == "simulator"):  # ?phone= overrides the setting for this visit
+            help_text = by_id("set-phone-help")
+            phone = "simulator" if simulator else "CloudTalk Phone"
+            help_text.textContent = f"This visit uses the {phone} (set by ?phone= in the address)."
+            help_text.hidden = False
 
     def fill(self) -> None:
         for name, field in self.fields.items():
@@ -116,7 +108,8 @@ class SettingsPanel:
             return
         self.settings = new
         self.status.textContent = "Saved."
-        self.on_saved(old, new)
+        for told in self.on_saved:
+            told(old, new)
 
     def _ask_permission(self, _event: Any) -> None:
         if not hasattr(js.window, "Notification"):
@@ -137,13 +130,24 @@ class SettingsPanel:
 
 
 class DiagnosticsPanel:
-    def __init__(self, diagnostics: Diagnostics, on_download_recording: Callable[[], None]) -> None:
-        self.diagnostics = diagnostics
+    """The list, drawn while its view is open, and the navigation's badge, kept current as Diagnostics changes."""
+
+    def __init__(self, app: PhoneApp) -> None:
+        self.app = app
+        self.diagnostics = app.diagnostics
         self.root = by_id("diagnostics")
         self.summary = by_id("diag-summary")
         self.badge = by_id("diag-count")
         self.visible = False
-        listen(by_id("download-recording"), "click", lambda _e: on_download_recording())
+        self._redraw = Later(self.render)  # a message with many corrections draws the list once
+        self.diagnostics.observers.append(self.changed)
+        listen(by_id("download-recording"), "click", lambda _e: self.download_recording())
+
+    def download_recording(self) -> None:
+        if self.app.recording is None:
+            show_notice("Recording is off. Turn on 'Record this session's messages' in Settings, then make calls.")
+            return
+        download(f"cloudtalk-recording-{stamp()}.json", self.app.recording_json(), "application/json")
 
     def set_visible(self, visible: bool) -> None:
         self.visible = visible
@@ -156,13 +160,14 @@ class DiagnosticsPanel:
         self.badge.hidden = total == 0
         self.badge.textContent = str(total)
         if self.visible:
-            self.render()
+            self._redraw()
 
     def render(self) -> None:
         counts = self.diagnostics.counts
         self.summary.textContent = (
             f"{counts['rejected']} rejected · {counts['ignored']} ignored · {counts['corrected']} corrected fields in accepted "
-            f"messages · {counts['handler_error']} handler errors · {counts['storage']} storage notices · "
+            f"messages · {counts['handler_error']} handler errors · {counts['app_error']} app errors · "
+            f"{counts['storage']} storage notices · "
             f"{counts['network']} network outages since this page loaded. "
             f"Repeats are counted on one line; the newest {self.diagnostics.limit} lines are kept."
         )

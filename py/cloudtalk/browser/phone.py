@@ -5,8 +5,8 @@ the firewall. `take_over()` drains what it queued, in order, and from then on
 receives each accepted message directly, all in one synchronous step, so no
 message is lost or handled twice.
 
-    dock = PhoneDock.attach()
-    dock.take_over(app.receive, app.ignore, busy=lambda: log.active() is not None)
+    dock = PhoneDock(boot, busy=lambda: log.active() is not None)
+    dock.go_live(app.receive, app.ignore)     # the queued messages first, in order, then each as it comes
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import js
-from pyodide.ffi import JsProxy
-
-from .dom import by_id, keep, listen
+from ..settings import Settings
+from .dom import by_id, keep, listen, show_notice
+from .ffi import JsProxy, js
 
 
 async def wait_for_boot(timeout: float = 30.0) -> Any:
@@ -46,8 +45,9 @@ def as_raw(data: Any) -> object:
 class PhoneDock:
     """The docked phone: minimise/maximise, and the message hand-over."""
 
-    def __init__(self, boot: Any) -> None:
+    def __init__(self, boot: Any, busy: Callable[[], bool]) -> None:
         self.boot = boot
+        self.busy = busy  # a call is in progress: the phone stays, and its settings wait
         self.dock = by_id("dock")
         self.toggle = by_id("dock-toggle")
         self.state_label = by_id("dock-state")
@@ -78,14 +78,33 @@ class PhoneDock:
         for told in self.on_here:
             told(here)
 
-    def take_over(
-        self, receive: Callable[[Any], Any], ignore: Callable[[str, Any], Any], busy: Callable[[], bool]
-    ) -> int:
+    def settings_changed(self, old: Settings, new: Settings) -> None:
+        """A new partner id or phone takes a reload (the phone is never reloaded on its own): now, or after the call."""
+        if (old.partner, old.phone) == (new.partner, new.phone):
+            return
+        if self.busy():
+            show_notice("The new phone settings apply after the current call: reload the page then.")
+            return
+        url = js.URL.new(js.window.location.href)
+        url.searchParams.delete("partner")  # the address's ?partner= and ?phone= would override the new settings
+        url.searchParams.delete("phone")
+        js.window.location.assign(url.href)
+
+    def go_live(self, receive: Callable[[Any], Any], ignore: Callable[[str, Any], Any]) -> int:
+        """Take the phone over and say the app is live (`data-ready`, the `app-ready` mark)."""
+        count = self.take_over(receive, ignore)
+        self.boot.ready = True
+        by_id("boot").hidden = True
+        js.document.body.dataset.ready = "true"
+        js.window.performance.mark("app-ready")
+        return count
+
+    def take_over(self, receive: Callable[[Any], Any], ignore: Callable[[str, Any], Any]) -> int:
         """Handle every queued message in order, then receive directly. Returns how many were queued.
 
         `busy` tells the boot script whether a call is in progress, so the phone never leaves
         this tab for another in the middle of a call."""
-        self.boot.busy = keep(busy)
+        self.boot.busy = keep(self.busy)
         self.boot.phoneHere = keep(self.phone_here)
         if not self.boot.iframe:
             self.phone_here(False)

@@ -1,4 +1,4 @@
-"""The readiness check in the page: observe the browser, draw cloudtalk.readiness's lines, test the microphone.
+"""The readiness check in the page: observe the browser and draw cloudtalk.readiness's lines.
 
 Also the offline banner (with each outage listed in Diagnostics when it ends) and the dock's short
 state. What the lines say is decided by the pure core; this module only gathers `Facts` and writes
@@ -16,16 +16,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import js
-from pyodide.ffi import to_js
-
+from ..events import PhoneEvent
+from ..log import Change
 from ..present import size
 from ..readiness import (
-    LEVEL_HEARD,
     PHONE_WAIT_S,
     PROBLEM,
     Facts,
-    MicTest,
     at_a_glance,
     check,
     offline_text,
@@ -33,11 +30,13 @@ from ..readiness import (
     worst,
 )
 from ..settings import Settings
-from .archive import storage_state
 from .dom import by_id, clear, el, keep, listen, local_clock, spawn
+from .ffi import js, to_js
+from .microphone import MicrophoneTest
+from .phone import PhoneDock
+from .router import Router
+from .storage_panel import storage_state
 
-MIC_TEST_S = 15  # the test stops by itself after this long (index.html says so)
-LEVEL_EVERY_MS = 100
 OFFERED_KEY = "cloudtalk:ready-offered"  # localStorage: the check was offered once (first use)
 ICONS = {"ok": "✓", "info": "i", "warn": "!", "problem": "✕"}
 SEVERITY_WORDS = {"ok": "Fine", "info": "Note", "warn": "Attention", "problem": "Problem"}
@@ -79,7 +78,7 @@ async def permission_status(name: str) -> Any:
     if permissions is None:
         return None
     try:
-        return await permissions.query(to_js({"name": name}, dict_converter=js.Object.fromEntries))
+        return await permissions.query(to_js({"name": name}))
     except Exception:  # noqa: BLE001 - a name this browser does not know (Firefox before 131: "microphone")
         return None
 
@@ -95,90 +94,12 @@ async def audio_inputs() -> int | None:
     return sum(1 for device in listed if device.kind == "audioinput")
 
 
-class MicrophoneTest:
-    """getUserMedia, and a <meter> fed by Web Audio's analyser until the test stops (button or time)."""
-
-    def __init__(self, on_change: Callable[[MicTest | None], None]) -> None:
-        self.on_change = on_change
-        self.button = by_id("mic-test")
-        self.meter = by_id("mic-level")
-        self.device_text = by_id("mic-device")
-        self.result: MicTest | None = None
-        self._stream: Any = None
-        self._audio: Any = None
-        self._timer: Any = None
-        self._stopper: Any = None
-        self._samples: Any = None
-        self._analyser: Any = None
-        self._tick = keep(lambda *_: self._sample())
-        self._stop = keep(lambda *_: self.stop())
-        listen(self.button, "click", lambda _e: self.stop() if self._stream is not None else spawn(self.start()))
-
-    async def start(self) -> None:
-        self.button.disabled = True
-        self.device_text.textContent = "Asking for the microphone…"
-        try:
-            constraints = to_js({"audio": True}, dict_converter=js.Object.fromEntries)
-            self._stream = await js.navigator.mediaDevices.getUserMedia(constraints)
-        except Exception as error:  # noqa: BLE001 - refused, absent or busy: the line says which
-            name = str(getattr(getattr(error, "js_error", error), "name", "")) or type(error).__name__
-            self._set(MicTest("failed", error=name))
-            self.device_text.textContent = ""
-            self.button.disabled = False
-            return
-        track = self._stream.getAudioTracks()[0]
-        device = str(track.label) or "the default input"
-        audio_class = getattr(js.window, "AudioContext", None) or getattr(js.window, "webkitAudioContext", None)
-        self._audio = audio_class.new()
-        self._analyser = self._audio.createAnalyser()
-        self._analyser.fftSize = 1024
-        self._audio.createMediaStreamSource(self._stream).connect(self._analyser)
-        self._samples = js.Uint8Array.new(self._analyser.fftSize)
-        await self._audio.resume()
-        self._set(MicTest("running", device))
-        self.device_text.textContent = f"Listening on {device}."
-        self.button.textContent = "Stop test"
-        self.button.disabled = False
-        self._timer = js.window.setInterval(self._tick, LEVEL_EVERY_MS)
-        self._stopper = js.window.setTimeout(self._stop, MIC_TEST_S * 1000)
-
-    def _sample(self) -> None:
-        if self._analyser is None or self.result is None:
-            return
-        self._analyser.getByteTimeDomainData(self._samples)
-        # 128 is silence; the farthest sample from it is this interval's peak, 0..1.
-        peak = max(abs(b - 128) for b in self._samples.to_bytes()) / 128
-        self.meter.value = peak
-        if peak > self.result.peak:
-            self.result = self.result._replace(peak=peak)
-
-    def stop(self) -> None:
-        if self._stream is None:
-            return
-        for track in self._stream.getTracks():
-            track.stop()
-        if self._audio is not None:
-            self._audio.close()
-        js.window.clearInterval(self._timer)
-        js.window.clearTimeout(self._stopper)
-        self._stream = self._audio = self._analyser = None
-        self.meter.value = 0
-        self.button.textContent = "Test microphone"
-        result = self.result or MicTest("ended")
-        self.device_text.textContent = f"Tested {result.device or 'the default input'}: " + (
-            "sound was heard." if result.peak > LEVEL_HEARD else "only silence.")
-        self._set(result._replace(state="ended"))
-
-    def _set(self, result: MicTest) -> None:
-        self.result = result
-        self.on_change(result)
-
-
 class ReadinessCheck:
     """Gathers the facts, draws the check, the dock's short state and the offline banner."""
 
     def __init__(self, boot: Any, settings: Settings, *, on_outage: Callable[[str], None],
-                 in_call: Callable[[], bool], announce: Callable[[str], None], storage: Any) -> None:
+                 in_call: Callable[[], bool], announce: Callable[[str], None], storage: Any,
+                 router: Router, dock: PhoneDock) -> None:
         self.boot = boot
         self.settings = settings
         self.on_outage = on_outage
@@ -207,6 +128,16 @@ class ReadinessCheck:
         if devices is not None and hasattr(devices, "addEventListener"):
             listen(devices, "devicechange", lambda _e: spawn(self.observe()))
         self._watched: set[str] = set()
+        router.on_change.append(lambda _name: self.set_visible("ready" in router.shown))
+        dock.on_here.append(lambda _here: spawn(self.observe()))
+
+    def on_event(self, _event: PhoneEvent, change: Change) -> None:
+        """A PhoneApp view: a call that starts or ends changes what the check says."""
+        if change.milestone:
+            self.call_changed(started=change.previous is None)
+
+    def settings_changed(self, _old: Settings, new: Settings) -> None:
+        self.settings = new
 
     # ------------------------------------------------------------ observing
 

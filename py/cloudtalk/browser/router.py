@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import js
-
 from .dom import by_id, keep, listen
+from .ffi import js
 
 ROUTES = ("calls", "contact", "callbacks", "ready", "settings", "diagnostics")
 WIDE = "(min-width: 1200px)"

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import js
-
 from ..diagnostics import Diagnostics
+from .ffi import create_once_callable, js
 
 SAVE_AFTER_MS = 2000  # once the app is live and the first rendering is done
 RETRY_MS = 5000  # while a call is in progress, the worker waits: it shares the machine's cores
@@ -33,8 +32,7 @@ def report_start(diagnostics: Diagnostics, clock: Callable[[], float]) -> None:
 
 
 def save_snapshot_later(
-    diagnostics: Diagnostics, clock: Callable[[], float], changed: Callable[[], None], busy: Callable[[], bool],
-    then: Callable[[], None] = lambda: None,
+    diagnostics: Diagnostics, clock: Callable[[], float], busy: Callable[[], bool], then: Callable[[], None] = lambda: None,
 ) -> None:
     """After a normal start: have a snapshot made for the next start, between calls, and list how it went.
 
@@ -51,7 +49,6 @@ def save_snapshot_later(
         elif outcome.startswith("failed"):
             diagnostics.add("startup", f"Could not save a memory snapshot ({outcome.removeprefix('failed: ')}); "
                             "the app starts normally", at=clock())
-        changed()
 
     def start() -> None:
         if busy():
@@ -63,6 +60,5 @@ def save_snapshot_later(
 
 
 def _kept(function: Callable[[], None]) -> Any:
-    from pyodide.ffi import create_once_callable
 
     return create_once_callable(function)

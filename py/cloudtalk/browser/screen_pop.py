@@ -10,12 +10,10 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import js
-from pyodide.ffi import jsnull
-
 from ..calls import Call
 from ..screen_pop import expand
 from ..settings import Settings
+from .ffi import js, jsnull
 
 WINDOW_NAME = "cloudtalk-screen-pop"  # one window, reused for each call
 

@@ -1,4 +1,4 @@
-"""localStorage as the call log's Storage: one key per call, QuotaExceededError mapped.
+"""localStorage as the core's `Storage` (settings, call-back marks, an older version's calls): QuotaExceededError mapped.
 
     log = CallLog(LocalStorage())
 """
@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import js
-from pyodide.ffi import JsException, jsnull
-
 from ..ports import StorageFullError
+from .ffi import JsException, js, jsnull
 
 
 class LocalStorage:

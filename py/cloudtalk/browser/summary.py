@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import js
-
 from ..log import CallLog
 from ..present import duration
 from ..today import chart, describe, today
 from .dom import Later, by_id, clear, el, utc_offset_minutes
+from .ffi import js
 
 SVG = "http://www.w3.org/2000/svg"
 WIDTH, HEIGHT, LABELS = 300, 64, 12

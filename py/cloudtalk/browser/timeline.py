@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import js
-
 from ..calls import Call
 from ..exports import iso_utc
 from ..log import CallLog
 from ..present import Badge, ItemLook, item_look, matches
 from .dom import by_id, clear, el, listen, local_clock, local_time, spawn
+from .ffi import js
 
 PAGE = 50
 COUNT_SLICE = 2000  # calls matched per slice while counting a search's results

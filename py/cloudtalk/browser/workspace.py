@@ -4,20 +4,24 @@ It carries out the core's reactions (cloudtalk.reactions decides, this module on
 refreshes what derives from many calls (caller history, call-backs, today's summary) from the
 caller keys the log reports as touched, never by scanning the history per event.
 
-    workspace = Workspace(log, settings, views)
+    workspace = Workspace(log, settings, partner="mycrm", storage=storage, router=router, dock=dock, alerts=alerts)
     app.views.append(workspace.on_event)
+    workspace.observers.append(history_actions.refresh_buttons)   # told after anything changed the history
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..callers import caller_key
+from ..app import WARM_UP_ROUNDS
+from ..callers import CallBacks, caller_key
 from ..calls import Call
 from ..events import PhoneEvent
 from ..log import CallLog, Change
+from ..ports import Storage
 from ..reactions import (
     Announce,
     DockState,
@@ -36,6 +40,7 @@ from ..settings import Settings
 from .alerts import Alerts
 from .callbacks import CallBacksView
 from .contact import ContactCard
+from .dom import by_id, el
 from .history import CallerHistory
 from .notes import NotesPanel
 from .phone import PhoneDock
@@ -47,7 +52,7 @@ from .timeline import Timeline
 
 @dataclass
 class Views:
-    """The parts of the page the workspace drives (built by main.py, faked nowhere: see tests/e2e)."""
+    """The parts of the page the workspace drives (built by the workspace, faked nowhere: see tests/e2e)."""
 
     card: ContactCard
     history: CallerHistory
@@ -59,14 +64,28 @@ class Views:
     dock: PhoneDock
     alerts: Alerts
     pop: ScreenPop
-    history_buttons: Callable[[], None]
 
 
 class Workspace:
-    def __init__(self, log: CallLog, settings: Settings, views: Views) -> None:
+    def __init__(self, log: CallLog, settings: Settings, *, partner: str, storage: Storage, router: Router,
+                 dock: PhoneDock, alerts: Alerts) -> None:
         self.log = log
         self.settings = settings
-        self.v = views
+        self.partner = partner
+        self.observers: list[Callable[[], None]] = []  # told after anything changed the history shown
+        self.v = Views(
+            card=ContactCard(by_id("contact-card"), partner=partner),
+            history=CallerHistory(log, on_select=self.select, clock=time.time),
+            notes=NotesPanel(log, settings, on_saved=self.annotated),
+            timeline=Timeline(log, on_select=self.select),
+            callbacks=CallBacksView(CallBacks(log.callers, storage), clock=time.time),
+            today=TodayPanel(log, clock=time.time),
+            router=router,
+            dock=dock,
+            alerts=alerts,
+            pop=ScreenPop(settings, partner=partner),
+        )
+        router.on_change.append(lambda _name: self.v.callbacks.set_visible("callbacks" in router.shown))
         # Each intent type to the method that carries it out: adding an intent means adding a row.
         self._carry: dict[type, Callable[[Any], None]] = {
             ShowCard: lambda i: self.show(i.call),
@@ -80,6 +99,20 @@ class Workspace:
             OpenScreenPop: self._pop_up,
             DockState: lambda i: self.v.dock.show_state(i.text),
         }
+
+    def changed(self) -> None:
+        for told in self.observers:
+            told()
+
+    def rehearse(self, sample: Call | None) -> None:
+        """Render a sample call off the page, so that the first real call pays no first-use costs (see app.warm_up)."""
+        if sample is None:
+            return
+        spare_card = ContactCard(el("section"), partner=self.partner)
+        for _ in range(WARM_UP_ROUNDS):
+            self.v.timeline.rehearse(sample)
+            spare_card.show(None)
+            spare_card.show(sample)
 
     # ------------------------------------------------------------ showing
 
@@ -120,7 +153,7 @@ class Workspace:
         own = change.call.uuid == self.v.card.shown_uuid
         moved = change.previous is not None and caller_key(change.previous) != caller_key(change.call)
         self.derived_changed(history=moved or not own)
-        self.v.history_buttons()
+        self.changed()
 
     def derived_changed(self, *, history: bool = True) -> None:
         """Refresh what derives from many calls, for the callers whose calls changed (and the card's
@@ -137,7 +170,7 @@ class Workspace:
         self.v.timeline.update(change.call)
         self.log.take_touched()  # a note changes no call-back or count
 
-    def settings_changed(self, settings: Settings) -> None:
+    def settings_changed(self, _old: Settings, settings: Settings) -> None:
         self.settings = settings
         self.v.alerts.settings = settings
         self.v.pop.settings = settings
@@ -154,7 +187,7 @@ class Workspace:
         self.log.take_touched()
         self.v.callbacks.rebuild()
         self.v.today.render()
-        self.v.history_buttons()
+        self.changed()
 
     def history_cleared(self) -> None:
         """The call history was cleared (here, or in another tab): the call-back marks go with it."""
@@ -175,7 +208,7 @@ class Workspace:
         if self.v.card.shown_uuid == uuid:
             self.show(call)
         self.derived_changed()
-        self.v.history_buttons()
+        self.changed()
 
     def older_loaded(self) -> None:
         """Older stored calls were read in (in the background, after going live)."""
@@ -196,7 +229,7 @@ class Workspace:
         shown = self.v.card.shown
         if shown is not None:
             self.v.history.show(self.log.get(shown.uuid) or shown, force=True)
-        self.v.history_buttons()
+        self.changed()
 
     def sweep(self, now: float) -> None:
         for call in self.log.sweep_stale(now, self.settings.stale_after_minutes * 60):

@@ -1,0 +1,72 @@
+"""Hooks for the benchmark (bench/run.py) and the end-to-end tests, and nothing else.
+
+Each is off unless the page was opened to be measured or probed: `window.cloudtalkTimings` (set by
+the benchmark before the app starts) and `sessionStorage.cloudtalkProbe` (set by a test). Off, a
+message costs nothing more than without them.
+
+    receive = timed(app.receive, boot, archive.store)      # the benchmark's per-event figure
+    install_test_probe()
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from ..ports import StoredCalls
+from .dom import keep, spawn
+from .ffi import create_once_callable, js, runtime_api, to_js
+
+
+def timed(receive: Callable[[Any], Any], boot: Any, store: StoredCalls) -> Callable[[Any], Any]:
+    """`receive`, or, while the benchmark measures, `receive` timed from the message's arrival (boot.receivedAt)
+    until its call is committed to the store and the views that redraw after it (a task later) have redrawn."""
+    timings = getattr(js.window, "cloudtalkTimings", None)
+    if timings is None:
+        return receive
+    api = runtime_api()
+    js.window.cloudtalkWasmBytes = keep(lambda: api._module.HEAP8.length)  # for bench/run.py's memory figure
+
+    def measured(raw: Any) -> None:
+        received = boot.receivedAt
+        receive(raw)
+
+        def committed() -> None:
+            # The derived views (call-backs, Today) redraw in a task queued during the message: this one runs after them.
+            js.setTimeout(create_once_callable(lambda *_: timings.push(js.performance.now() - received)), 0)
+
+        store.after_commit(committed)
+
+    return measured
+
+
+def _probing() -> bool:
+    try:
+        return bool(js.window.sessionStorage.getItem("cloudtalkProbe"))
+    except Exception:  # noqa: BLE001 - storage blocked: no probe
+        return False
+
+
+def install_test_probe() -> None:
+    """window.cloudtalkProbe, where a test asked for it: which runtime modules the app imported (test_boot), and a
+    background task made to fail (test_harness: a failure must reach the suite and Diagnostics)."""
+    if not _probing():
+        return
+
+    def modules() -> Any:
+        # name -> [file, loader] of every module imported from the runtime (stdlib and wheels)
+        return to_js({
+            name: [module.__file__, type(module.__loader__).__name__] for name, module in list(sys.modules.items())
+            if (getattr(module, "__file__", None) or "").startswith("/lib/")
+        })
+
+    async def fail(text: str) -> None:
+        raise RuntimeError(text)
+
+    def fail_in_background(text: Any) -> None:
+        spawn(fail(str(text)))
+
+    js.window.cloudtalkProbe = to_js({})
+    js.window.cloudtalkProbe.modules = keep(modules)
+    js.window.cloudtalkProbe.failInBackground = keep(fail_in_background)
