@@ -224,6 +224,8 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     page.reload()
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
     loaded = page.evaluate(STORED_CALLS, "")
+    if history:  # the background load of the older calls has ended: the events are measured against the whole history
+        page.wait_for_function(f"document.getElementById('timeline-count').textContent === '{loaded} calls'", timeout=300_000)
     frame = page.locator("#phone").element_handle().content_frame()
     names = ["ringing", "contact_info", "calling", "hangup", "ended"]
     messages = [
@@ -489,7 +491,9 @@ def write_results(r: dict) -> None:
     sc = r["save_cost_cpython"]
     by = r["bytes"]
     mem = r["memory"]
-    history_ratio = r["ready_with_history_warm_ms"] / b["app_ready"]["warm"]
+    # Like for like: the history's repeat visits run with the service worker blocked (quiet_context), so they are
+    # divided by the repeat visit of the app with its worker blocked, in the same run.
+    history_ratio = r["ready_with_history_warm_ms"] / b["app_ready_noworker"]["warm"]
     bytes_ratio = (by["app_cold"] - by["app_own_gzip"]) / by["pydantic_floor_cold"]
     ratio = eh["p99"] / e0["p99"]
     lines = [
@@ -511,12 +515,13 @@ def write_results(r: dict) -> None:
         "| measure | floor | app | ratio | goal | |",
         "|---|---|---|---|---|---|",
         *rows,
-        f"| Time to ready, repeat visit, {h} calls stored | {b['app_ready']['warm']:.0f} ms (the app, none stored) | "
+        f"| Time to ready, repeat visit, {h} calls stored, worker blocked | {b['app_ready_noworker']['warm']:.0f} ms "
+        "(the app, none stored, worker blocked) | "
         f"{r['ready_with_history_warm_ms']:.0f} ms | {history_ratio:.3f}× | ≤ 1.05× | {'held' if history_ratio <= 1.05 else 'missed'} |",
-        f"| Per-event p99, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}; past the first 50 events: p99 {e0['p99_after_first_50']:.2f}; "
+        f"| Per-event p99 to committed and redrawn, empty history | | {e0['p99']:.2f} ms (p50 {e0['p50']:.2f}; past the first 50 events: p99 {e0['p99_after_first_50']:.2f}; "
         f"streams: {', '.join(f'{v:.1f}' for v in e0['p99_each'])}) "
         f"| | ≤ 4 ms | {'held' if e0['p99'] <= 4 else 'missed'} |",
-        f"| Per-event p99, {eh['history']} calls stored | | {eh['p99']:.2f} ms (p50 {eh['p50']:.2f}; past the first 50: p99 {eh['p99_after_first_50']:.2f}) "
+        f"| Per-event p99 to committed and redrawn, {eh['history']} calls stored (all loaded first) | | {eh['p99']:.2f} ms (p50 {eh['p50']:.2f}; past the first 50: p99 {eh['p99_after_first_50']:.2f}) "
         f"| {ratio:.2f}× empty | ≤ 1.1× | {'held' if ratio <= 1.1 else 'missed'} |",
         f"| Burst of {burst['events']} events | | {burst['calls_recorded']} of {burst['events'] // 2} calls recorded and shown ended in "
         f"{burst['seconds']:.2f} s; {longest(burst['longest_task_ms'])} | | no task > 200 ms | "
@@ -545,7 +550,9 @@ def write_results(r: dict) -> None:
         "|---|---|---|---|---|---|",
         *reference,
         "",
-        "Per-event cost runs from the boot script's listener receiving the message to the DOM updated and the call persisted; "
+        "Per-event cost runs from the boot script's listener receiving the message until the call is committed in IndexedDB "
+        "(the transaction's complete event) and the views that redraw a task later (call-backs, Today) have redrawn "
+        "(cloudtalk.browser.probes.timed); "
         f"the fake phone posts {r['per_event_empty']['n']} events itself, {SPACING_MS} ms apart, in {r['per_event_empty']['streams']} "
         "fresh page loads per row (medians). "
         "Bytes: the app's cold load, less its own files, over the pydantic floor's cold load; the app's figure includes "

@@ -91,3 +91,23 @@ def test_javascriptcores_crash_during_a_boot_is_seen_as_it_happens_not_at_the_bo
     assert time.monotonic() - started < BOOT_TIMEOUT_MS / 1000 / 3, "it waited for the boot's timeout"
     app.tab.forget_problems()  # planted: not the engine's fault, and no reason to start the browser afresh
     app.engine.start_afresh = ""
+
+
+def test_a_background_task_that_fails_fails_the_test_and_is_listed_for_the_agent(app: App):
+    # The app's background work (import, export, loading older calls, the readiness check, storage writes,
+    # the worker's registration) runs through dom.spawn: a failure there must reach the ending check, not
+    # only the console, and Diagnostics, where the agent looks.
+    app.tab.goto(app.base + "/tests/e2e/fake_phone.html")
+    app.tab.js("sessionStorage.setItem('cloudtalkProbe', '1')")
+    app.open()
+    app.tab.js("() => { window.cloudtalkProbe.failInBackground('planted failure'); }")
+    errors = app.tab.wait("(window.__errors || []).some((e) => e.includes('planted failure')) && window.__errors")
+    assert any("RuntimeError: planted failure" in e for e in errors), errors
+    with pytest.raises(AssertionError, match="planted failure"):
+        app.check_clean()
+    app.go("diagnostics")
+    line = app.tab.wait("[...document.querySelectorAll('#diagnostics li')].map((li) => li.innerText)"
+                        ".find((text) => text.includes('planted failure'))")
+    assert "App error" in line and "RuntimeError: planted failure" in line
+    assert app.tab.text("#diag-count") == "1", "the navigation's badge counts it"
+    app.tab.forget_problems()

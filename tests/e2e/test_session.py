@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from .conftest import FRAME_LOST
-from .engines import FrameLostError, _WebDriverScope
+from .engines import FrameLostError, _WebDriverScope, message_of
 from .session import engine_of, run_order, scope_of
 
 HERE = Path(__file__).resolve().parent
@@ -116,17 +116,25 @@ def test_the_core_run_inside_pyodide_is_the_first_test_after_every_engines():
     assert sorted(ids, key=run_order) == [ids[2], ids[1], ids[0], ids[3]]
 
 
-class NoSuchWindowException(Exception):  # noqa: N818 - Selenium's name, which engines.py matches; its message is `msg`
-    def __init__(self, msg: str) -> None:
+class NoSuchWindowException(Exception):  # noqa: N818 - the drivers' name, which engines.py matches
+    """Shaped as Selenium's (text in `msg`) or, with `message=`, as Marionette's (text in `message`, `msg` None)."""
+
+    def __init__(self, msg: str, message: str | None = None) -> None:
         super().__init__(msg)
-        self.msg = msg
+        self.msg = msg if message is None else None
+        if message is not None:
+            self.message = message
 
 
 class AnsweringDriver:
-    """A driver whose every script gets this error; it records the frames it enters and leaves."""
+    """A driver whose every script inside a frame gets this error; at the top level it answers whether the frame is
+    still in the page (`in_page`), and it may load a page from the phone's host meanwhile (`reloads`)."""
 
-    def __init__(self, error: Exception) -> None:
+    def __init__(self, error: Exception, in_page: bool = True, reloads: bool = False, loads: dict | None = None) -> None:
         self.error = error
+        self.in_page = in_page
+        self.reloads = reloads
+        self.loads = loads if loads is not None else {"phone.cloudtalk.io": ["u"]}
         self.frames: list[Any] = []
 
     def find(self, css: str) -> str:
@@ -136,23 +144,52 @@ class AnsweringDriver:
         self.frames.append(element)
 
     def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any:
+        if self.frames and self.frames[-1] is None:
+            return {"ok": self.in_page}
+        if self.reloads:
+            self.loads["phone.cloudtalk.io"].append("u2")
         raise self.error
 
 
-def scope(driver: AnsweringDriver, frame: str | None) -> _WebDriverScope:
-    tab: Any = SimpleNamespace(_focus=lambda: driver, engine=SimpleNamespace(proxy=SimpleNamespace(loads={"phone.cloudtalk.io": ["u"]})))
+def scope(driver: AnsweringDriver, frame: str | None, engine: str = "webkit") -> _WebDriverScope:
+    tab: Any = SimpleNamespace(_focus=lambda: driver, engine=SimpleNamespace(name=engine, proxy=SimpleNamespace(loads=driver.loads)))
     return _WebDriverScope(tab, frame)
 
 
-def test_a_frame_the_driver_found_no_window_for_is_an_engine_fault_and_other_errors_stay_the_tests():
+def test_a_frame_webkits_driver_found_no_window_for_is_an_engine_fault_and_the_test_runs_again():
     driver = AnsweringDriver(NoSuchWindowException(""))
     with pytest.raises(FrameLostError, match=r"#phone: no such window.*'phone.cloudtalk.io': 1"):
         scope(driver, "#phone").js("() => 1")
-    assert driver.frames == ["#phone", None], "the frame was left again"
+    assert driver.frames[0] == "#phone" and driver.frames[-1] is None, "the frame was left again"
     assert re.search(FRAME_LOST, f"{FrameLostError.__module__}.{FrameLostError.__name__}: x"), "conftest reruns it"
-    # With a message (the frame unloaded while the script ran: it may have run), and in the page itself, the
-    # error is the test's own.
-    for error, frame in ((NoSuchWindowException("Callback was not called before the unload event."), "#phone"),
-                         (NoSuchWindowException(""), None)):
-        with pytest.raises(NoSuchWindowException):
-            scope(AnsweringDriver(error), frame).js("() => 1")
+
+
+@pytest.mark.parametrize("case", ["firefox discarded the frame", "firefox, no message", "the phone was loaded again",
+                                  "the frame left the page", "a message", "the page itself"])
+def test_a_lost_frame_the_app_may_have_caused_fails_the_test(case: str):
+    # Firefox's "Browsing context has been discarded" is what it says when the page removes or replaces the phone's
+    # frame (its text is in `message`, as Marionette's exceptions keep it): the app's fault, never rerun. Nor is
+    # WebKit's empty answer when the phone's page was loaded again or its frame is gone, nor an error with a message
+    # (the frame unloaded while the script ran), nor one in the page itself.
+    engine, frame, driver = "webkit", "#phone", AnsweringDriver(NoSuchWindowException(""))
+    if case == "firefox discarded the frame":
+        engine, driver = "firefox", AnsweringDriver(NoSuchWindowException("", message="Browsing context has been discarded"))
+    elif case == "firefox, no message":
+        engine = "firefox"
+    elif case == "the phone was loaded again":
+        driver.reloads = True
+    elif case == "the frame left the page":
+        driver.in_page = False
+    elif case == "a message":
+        driver = AnsweringDriver(NoSuchWindowException("Callback was not called before the unload event."))
+    else:
+        frame = None
+    with pytest.raises(NoSuchWindowException):
+        scope(driver, frame, engine).js("() => 1")
+
+
+def test_a_drivers_message_is_read_where_each_driver_keeps_it():
+    assert message_of(NoSuchWindowException("", message="Browsing context has been discarded")) == \
+        "Browsing context has been discarded"
+    assert message_of(NoSuchWindowException("gone")) == "gone"
+    assert message_of(NoSuchWindowException("")) == ""

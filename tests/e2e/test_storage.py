@@ -29,11 +29,24 @@ def test_a_renderer_killed_right_after_an_event_loses_nothing_the_page_showed(ap
         app.call("ended", f"crash-{i}")
     app.call("ringing", "crash-last", contact={"name": "The last one"})
     app.wait_item("crash-last", state="ringing")  # shown: from here on it must survive
+    shown = app.tab.js("[...document.querySelectorAll('li.call')].map((li) => [li.dataset.uuid, li.dataset.state, "
+                       "li.dataset.outcome ?? null])")
     app.engine.crash(app.tab)  # type: ignore[attr-defined]
     again = App(app.engine, app.base).open("/#/calls")
-    assert again.tab.attr(again.item("crash-last"), "data-state") == "ringing"
     assert again.stored_count("crash-") == 21
     assert again.tab.text("#timeline-count") == "21 calls"
+    # Every call the page showed is stored as it showed it: state, outcome and name, not only the last and the count.
+    assert sorted(uuid for uuid, _state, _outcome in shown) == sorted([f"crash-{i}" for i in range(20)] + ["crash-last"])
+    for uuid, state, outcome in shown:
+        record = again.stored(uuid)
+        assert record is not None, f"{uuid} was shown, and is not stored"
+        assert record["state"] == state, (uuid, record["state"], state)
+        ended = record["ended_at"] is not None
+        assert ended == (outcome is not None), (uuid, record, outcome)
+        assert again.tab.attr(again.item(uuid), "data-state") == state
+        assert again.tab.attr(again.item(uuid), "data-outcome") == outcome, uuid
+        number = uuid.removeprefix("crash-")
+        assert record["contact"]["name"] == ("The last one" if number == "last" else f"Caller {number}")
     app.tab = again.tab
 
 

@@ -42,9 +42,15 @@ def test_pyscript_starts_the_app_through_the_snapshot_loader_with_the_archive():
 def test_no_module_of_the_package_touches_the_page_when_imported():
     # The snapshot is made in a worker, which has no page: module level may import, define and assign
     # plain values, never reach for the browser.
+    # A module-level try (browser/ffi.py: Pyodide's FFI, else MicroPython's) is held to the same rules inside.
     for path in PACKAGE:
         tree = ast.parse((ROOT / "py" / path).read_text())
-        for node in tree.body:
+        nodes = list(tree.body)
+        while nodes:
+            node = nodes.pop()
+            if isinstance(node, ast.Try):
+                nodes += [*node.body, *node.orelse, *node.finalbody, *(n for h in node.handlers for n in h.body)]
+                continue
             assert isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
                               | ast.Assign | ast.AnnAssign | ast.Expr | ast.If), f"{path}: {ast.dump(node)[:80]}"
             value = getattr(node, "value", None)

@@ -29,7 +29,9 @@ except ImportError:  # MicroPython: the boot script
     jsnull = None
     JsException = Exception
     JsProxy = object
-    create_once_callable = create_proxy
+
+    def create_once_callable(function):
+        return create_proxy(function)
 
 
 def runtime_api():
