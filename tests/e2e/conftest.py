@@ -42,7 +42,6 @@ LACKS: dict[str, dict[str, str]] = {
         "a browser started afresh": "Playwright's Chromium is started once a run; it has not ended under a test here",
     },
     "firefox": {
-        "pop-ups without a click": "Firefox blocks window.open outside a user gesture, and Marionette grants no exception",
         "colour-scheme emulation": "Marionette sets no prefers-color-scheme per page",
         "viewport emulation": "Marionette sizes the window, not the page's viewport",
         "a storage quota": "Marionette cannot set a site's storage quota",
@@ -50,11 +49,8 @@ LACKS: dict[str, dict[str, str]] = {
         "a browser started afresh": "Marionette's Firefox is started once a run; it has not ended under a test here",
         "a fake microphone": "Marionette sets no site permissions, and no fake audio device is set up here",
         "a host name that is not localhost": "Firefox here resolves only localhost to this machine",
-        "a phone that never answers": "the test proxy answers every phone request at once",
-        "the network cut off": "Marionette cannot take the network away (the tests only send offline and online events)",
         "the Badging API": "Firefox has no navigator.setAppBadge: the app leaves the badge alone there",
         "a network log that marks a worker's answers": "Marionette reports no network responses to the tests",
-        "an unwatched site": "the tests read Firefox's page errors through a watcher the test server adds to each page",
     },
     "webkit": {
         "screenshots": "WebKitWebDriver's Take Screenshot never returns under Xvfb here (WebKitGTK 2.50.6)",
@@ -66,11 +62,8 @@ LACKS: dict[str, dict[str, str]] = {
         "a renderer crash": "WebKitWebDriver cannot crash a web process on purpose",
         "a fake microphone": "WebKitWebDriver sets no site permissions, and no fake audio device is set up here",
         "a host name that is not localhost": "MiniBrowser here resolves only localhost to this machine",
-        "a phone that never answers": "the test proxy answers every phone request at once",
-        "the network cut off": "WebKitWebDriver cannot take the network away (the tests only send offline and online events)",
         "the Badging API": "WebKitGTK has no navigator.setAppBadge: the app leaves the badge alone there",
         "a network log that marks a worker's answers": "WebKitWebDriver reports no network responses to the tests",
-        "an unwatched site": "the tests read WebKit's page errors through a watcher the test server adds to each page",
     },
 }
 

@@ -152,7 +152,7 @@ class Tab(Scope):
     @abstractmethod
     def goto(self, url: str, *, wait_for_load: bool = True) -> None:
         """Open the address; wait_for_load=False returns once the page is committed, for a page whose load
-        event may never come (a frame that never answers can hold it): Chromium only."""
+        event may never come (a frame that never answers can hold it)."""
 
     @abstractmethod
     def reload(self) -> None: ...
@@ -240,9 +240,11 @@ class Engine(ABC):
     @abstractmethod
     def tabs(self) -> list[Tab]: ...
 
+    takes_network_away = False  # set_online(False) makes navigator.onLine false and requests fail, as a real outage
+
     def set_online(self, tab: Tab, online: bool) -> None:
         """The network goes away or comes back. Here only the page's offline/online event fires
-        (navigator.onLine keeps its value); Chromium takes the network itself away."""
+        (navigator.onLine keeps its value); Chromium and Firefox take the network itself away."""
         tab.js("(online) => window.dispatchEvent(new Event(online ? 'online' : 'offline'))", online)
 
     def wait_tabs(self, count: int) -> list[Tab]:
@@ -399,6 +401,8 @@ class Chromium(Engine):
         browser's own again. The override outlives the page and the context, so a test that sets one resets it."""
         session = self.context.new_cdp_session(tab.page)  # type: ignore[attr-defined]
         session.send("Storage.overrideQuotaForOrigin", {"origin": origin, **({} if quota_bytes is None else {"quotaSize": quota_bytes})})
+
+    takes_network_away = True
 
     def set_online(self, tab: Tab, online: bool) -> None:
         self.context.set_offline(not online)
@@ -686,9 +690,13 @@ class WebDriverTab(_WebDriverScope, Tab):
         return driver
 
     def goto(self, url: str, *, wait_for_load: bool = True) -> None:
-        if not wait_for_load:
-            raise NotImplementedError(f"{self.engine.name}: WebDriver's navigation always waits for the load event")
-        self._focus().navigate(url)
+        if wait_for_load:
+            self._focus().navigate(url)
+            return
+        # WebDriver's own navigation waits for the load event, which a frame that never answers holds for good:
+        # the page navigates itself instead, from a script that returns at once.
+        self.js("(url) => { setTimeout(() => location.assign(url), 0); }", url)
+        self.wait("(url) => location.href === url", url)
 
     def reload(self) -> None:
         # A new load of the same address. Not WebDriver's Refresh, nor location.reload(): after either,
@@ -755,6 +763,10 @@ class WebDriverEngine(Engine):
 
     def browser_ended(self) -> bool:
         return False
+
+    def never_answer(self, host: str) -> None:
+        """From now on, requests to https://host/ get no answer at all, as behind a firewall that drops them."""
+        self.proxy.never_answer(host)
 
     def start_test(self, pages: dict[str, str]) -> None:
         if self.start_afresh:
@@ -924,6 +936,24 @@ class Firefox(WebDriverEngine):
         self.driver = _MarionetteDriver(client)
         self.version = str(client.session_capabilities.get("browserVersion"))
         self.home = self.driver.current()
+
+    takes_network_away = True
+
+    def set_online(self, tab: Tab, online: bool) -> None:
+        """Firefox's own offline mode ("Work Offline"): navigator.onLine turns false, the pages get their offline
+        and online events, and requests fail, as in an outage (Marionette's chrome context)."""
+        self._offline(not online)
+        tab.wait("(online) => navigator.onLine === online", online)
+
+    def start_test(self, pages: dict[str, str]) -> None:
+        self._offline(False)  # a test that ended offline leaves no outage behind
+        super().start_test(pages)
+
+    def _offline(self, offline: bool) -> None:
+        client = self.driver.client
+        with client.using_context("chrome"):
+            client.execute_script("Services.io.manageOfflineStatus = false; Services.io.offline = arguments[0];",
+                                  script_args=[offline])
 
     def close(self) -> None:
         self.driver.quit()

@@ -29,12 +29,15 @@ from typing import BinaryIO
 
 import trustme
 
+SILENT_FOR_S = 300  # a request that gets no answer holds its connection at most this long (a test's own limit)
+
 
 class HttpsProxy:
     def __init__(self) -> None:
         self._pages: dict[str, str] = {}
         self.loads: defaultdict[str, list[str]] = defaultdict(list)
         self.refused: list[str] = []  # what was asked of any other host
+        self._silent: set[str] = set()  # hosts whose requests get no answer at all
         self._ca = trustme.CA()
         self._contexts: dict[str, ssl.SSLContext] = {}
         self._lock = threading.Lock()
@@ -62,9 +65,16 @@ class HttpsProxy:
                 self._ca.issue_cert(host).configure_cert(context)
                 self._contexts[host] = context
 
+    def never_answer(self, host: str) -> None:
+        """From now on, requests to https://host/ are read and recorded, and get no answer at all, as behind a
+        firewall that drops them: the connection stays open until the browser gives up on it."""
+        with self._lock:
+            self._silent.add(host)
+
     def reset(self, pages: dict[str, str]) -> None:
         """Forget what was served and refused, and serve only these pages (a new test)."""
         with self._lock:
+            self._silent.clear()
             self._pages.clear()
             self.loads.clear()
             self.refused.clear()
@@ -109,6 +119,12 @@ class HttpsProxy:
                 with self._lock:
                     body = self._pages.get(host, "").encode()
                     self.loads[host].append(f"https://{host}{path}")
+                    silent = host in self._silent
+                if silent:
+                    tls.settimeout(SILENT_FOR_S)
+                    while tls.recv(4096):  # until the browser closes the connection (or the time is up)
+                        pass
+                    return
                 head = (
                     "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
                     f"Content-Length: {len(body)}\r\nCache-Control: no-store\r\n\r\n"

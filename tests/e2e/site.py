@@ -33,15 +33,32 @@ from serve_tools.server import SiteHandler  # noqa: E402
 WATCHER = b'<script src="/tests/e2e/watch.js"></script>'
 
 
+def with_watcher(html: bytes) -> bytes:
+    """The page with the watcher as its first script, right after its Content Security Policy."""
+    marker = b'<meta http-equiv="Content-Security-Policy"'
+    at = html.find(b">", html.find(marker)) + 1 if marker in html else html.find(b"<head>") + len(b"<head>")
+    return html[:at] + WATCHER + html[at:]
+
+
 class WatchedSite(SiteHandler):
     stored_extra = ("tests/e2e/watch.js",)  # the service worker stores the watcher with the pages that load it
 
     def page(self, html: bytes) -> bytes:
         if self.path.startswith("/tests/"):  # the fake phone and other test pages: as they are
             return html
-        marker = b'<meta http-equiv="Content-Security-Policy"'
-        at = html.find(b">", html.find(marker)) + 1 if marker in html else html.find(b"<head>") + len(b"<head>")
-        return html[:at] + WATCHER + html[at:]
+        return with_watcher(html)
+
+
+def watch_built_site(dest: Path) -> None:
+    """A site built by `serve.py build`, watched as the test site is: the watcher added to its page, and the
+    service worker's list written again over the page as it now is (its digest must match what is served)."""
+    from serve_tools.webapp import write as write_webapp
+
+    (dest / "tests" / "e2e").mkdir(parents=True, exist_ok=True)
+    (dest / "tests" / "e2e" / "watch.js").write_bytes((ROOT / "tests" / "e2e" / "watch.js").read_bytes())
+    page = dest / "index.html"
+    page.write_bytes(with_watcher(page.read_bytes()))
+    write_webapp(dest)
 
 
 @contextlib.contextmanager

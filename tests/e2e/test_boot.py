@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from .conftest import BOOT_TIMEOUT_MS, FAKE_PHONE, PHONE_HOST, ROOT, App
-from .site import free_port, start_server, stop_server
+from .site import free_port, start_server, stop_server, watch_built_site
 
 EARLY = [
     {"event": "ringing", "properties": {"call_uuid": "early-1", "external_number": "+1 202 555 0100"}},
@@ -106,13 +106,14 @@ def test_the_app_boots_and_takes_calls_from_serve_py_and_from_the_static_build(a
     else:
         out = tmp_path / "site"
         subprocess.run([sys.executable, "serve.py", "build", str(out)], cwd=ROOT, check=True, capture_output=True, timeout=120)
+        watch_built_site(out)  # its page's errors are read in every engine
         process = start_server([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(out)], port)
     try:
         app.base = f"http://127.0.0.1:{port}"
         app.open("/#/calls")
         app.call("dialing", "built-1")
         app.call("ended", "built-1")
-        app.wait_item("built-1", outcome="No answer")  # (outside Chromium's init script, these pages have no error watcher)
+        app.wait_item("built-1", outcome="No answer")  # (serve.py's own pages have no error watcher outside Chromium)
     finally:
         code = stop_server(process)
     if server == "serve.py":
