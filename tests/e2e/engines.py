@@ -846,6 +846,19 @@ class WebDriverEngine(Engine):
     def tabs(self) -> list[Tab]:
         return [tab for tab in self.opened if not tab.closed]
 
+    def wait_tabs(self, count: int) -> list[Tab]:
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while True:
+            known = {tab.handle for tab in self.opened}  # type: ignore[attr-defined]
+            new = [h for h in self.driver.handles() if h not in known and h != self.home]  # opened by the page itself
+            if len(self.tabs()) + len(new) >= count:
+                break
+            if time.monotonic() > deadline:
+                raise WaitTimeoutError(f"{len(self.tabs()) + len(new)} tabs, not {count}")
+            time.sleep(0.05)  # a poll of the driver's window list, not a wait standing in for a state
+        self.opened.extend(WebDriverTab(self, handle) for handle in new)
+        return self.tabs()
+
 
 class _MarionetteDriver(_Driver):
     def __init__(self, client: Any) -> None:
@@ -928,6 +941,8 @@ class Firefox(WebDriverEngine):
             "app.normandy.enabled": False,
             "browser.safebrowsing.update.enabled": False,
             "dom.disable_open_during_load": False,  # the firewall test opens a window from a script
+            # a fake audio input (a tone), as Chromium's --use-fake-device-for-media-stream; permissions are set per site
+            "media.navigator.streams.fake": True,
         }
         self._logs = tempfile.NamedTemporaryFile(prefix="firefox-", suffix=".log", delete=False)  # noqa: SIM115
         client = Marionette(bin=binary, headless=True, prefs=prefs, gecko_log=self._logs.name, startup_timeout=120)
@@ -947,13 +962,30 @@ class Firefox(WebDriverEngine):
 
     def start_test(self, pages: dict[str, str]) -> None:
         self._offline(False)  # a test that ended offline leaves no outage behind
+        self._chrome("Services.perms.removeAll();")  # nor a site permission it granted or blocked
         super().start_test(pages)
 
-    def _offline(self, offline: bool) -> None:
+    def grant(self, origin: str, *permissions: str) -> None:
+        """Allow permissions for the site, as a person's "Allow" in the site settings would (the permission manager)."""
+        for permission in permissions:
+            self._permit(origin, permission, allow=True)
+
+    def deny(self, tab: Tab, origin: str, permission: str) -> None:
+        """Block a permission for the site, as a person's "Block" in the site settings would."""
+        self._permit(origin, permission, allow=False)
+
+    def _permit(self, origin: str, permission: str, *, allow: bool) -> None:
+        self._chrome("const principal = Services.scriptSecurityManager.createContentPrincipalFromOrigin(arguments[0]);"
+                     "Services.perms.addFromPrincipal(principal, arguments[1],"
+                     " arguments[2] ? Services.perms.ALLOW_ACTION : Services.perms.DENY_ACTION);", origin, permission, allow)
+
+    def _chrome(self, script: str, *args: Any) -> Any:
         client = self.driver.client
         with client.using_context("chrome"):
-            client.execute_script("Services.io.manageOfflineStatus = false; Services.io.offline = arguments[0];",
-                                  script_args=[offline])
+            return client.execute_script(script, script_args=list(args))
+
+    def _offline(self, offline: bool) -> None:
+        self._chrome("Services.io.manageOfflineStatus = false; Services.io.offline = arguments[0];", offline)
 
     def close(self) -> None:
         self.driver.quit()

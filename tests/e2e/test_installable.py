@@ -33,6 +33,13 @@ WORKER_STATUS = """() => new Promise((resolve) => {
 })"""
 
 
+# What a worker that has not stored the app is doing, and how the app started (the worker registers after the snapshot).
+WORKER_STATE = """async () => { const r = await navigator.serviceWorker.getRegistration();
+  return {registration: Boolean(r), installing: r?.installing?.state ?? null, waiting: r?.waiting?.state ?? null,
+          active: r?.active?.state ?? null, caches: await caches.keys(), runtime: window.cloudtalkRuntime?.path ?? null,
+          startup: [...document.querySelectorAll('#diagnostics li')].map((li) => li.innerText).slice(0, 5)}; }"""
+
+
 def wait_worker(app: App, timeout_s: float = 90) -> list[str]:
     """Until the app's worker is active with its copy stored (the app registers it after the snapshot is made)."""
     deadline = time.monotonic() + timeout_s
@@ -41,7 +48,7 @@ def wait_worker(app: App, timeout_s: float = 90) -> list[str]:
         found = app.tab.js(WORKER_STORED)
         if found:
             return found
-        assert time.monotonic() < deadline, "the service worker did not store the app"
+        assert time.monotonic() < deadline, f"the service worker did not store the app: {app.tab.js(WORKER_STATE)}"
         app.tab.wait("new Promise((resolve) => setTimeout(() => resolve(true), 250))")  # a poll, not a fixed wait on a state
 
 
@@ -99,6 +106,7 @@ def test_the_manifest_names_the_app_its_icons_exist_settings_say_how_to_install_
     app.tab.wait("document.getElementById('callback-count').textContent === '1'")
 
 
+@pytest.mark.registers_a_worker
 def test_a_worker_controls_the_page_after_one_reload(app: App):
     """All three engines: the worker installs, serves the next load, and the app says so in Diagnostics."""
     app.open()
@@ -124,6 +132,7 @@ def test_a_worker_controls_the_page_after_one_reload(app: App):
     assert app.tab.js(APP_CACHES) == stored, "the same version, stored once"
 
 
+@pytest.mark.registers_a_worker
 def test_with_the_network_down_a_repeat_visit_starts_and_shows_the_history(app: App):
     # Chromium and Firefox take the network away (navigator.onLine turns false, requests fail). WebKitWebDriver cannot,
     # so there the test has a site of its own and stops its server: nothing but the worker can answer the page, and
@@ -211,6 +220,7 @@ def built_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         yield base, dest
 
 
+@pytest.mark.registers_a_worker
 def test_a_new_build_is_picked_up_after_one_reload_and_the_old_copy_is_gone(app: App, built_site: tuple[str, Path]):
     base, dest = built_site
     app.base = base
