@@ -44,7 +44,7 @@ partner, partner_error = config.resolve_partner(query_param("partner"), stored.g
 simulator = query_param("phone") == "simulator" or (query_param("phone") is None and stored.get("phone") == "simulator")
 phone_origin = window.location.origin if simulator else app_config.get("phone_origin", config.PHONE_ORIGIN)
 
-boot = js.Object.new()
+boot = to_js({})  # a plain object: the app's handle on this script (window.cloudtalkBoot)
 boot.iframe = None  # the phone, while this tab has it
 boot.partner = partner
 boot.defaultPartner = default_partner

@@ -11,9 +11,8 @@ never stops the app. See the README's "Handlers" section for more.
 
 from __future__ import annotations
 
-import js
-
 from cloudtalk import Call, on
+from cloudtalk.browser.ffi import js  # the app's one way to JavaScript (docs/architecture.md)
 
 
 @on("ended")

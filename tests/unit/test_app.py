@@ -275,3 +275,18 @@ def test_the_app_writes_to_the_diagnostics_it_is_given_even_an_empty_one():
     app = PhoneApp(CallLog(MemoryCallStore()), Registry(), clock=FakeClock(), diagnostics=given)
     app.receive("not json")
     assert app.diagnostics is given and len(given.newest_first()) == 1
+
+
+def test_settings_turn_the_recording_and_the_listing_of_ignored_messages_on_and_off():
+    from cloudtalk.settings import Settings
+
+    app = PhoneApp(CallLog(MemoryCallStore()), Registry(), clock=lambda: 5.0)
+    quiet = Settings(record_session=True, log_ignored_messages=False)
+    app.settings_changed(Settings(), quiet)
+    assert app.recording is not None
+    app.ignore("origin https://evil.example is not the phone's", "x")
+    assert app.diagnostics.counts["ignored"] == 1 and len(app.diagnostics) == 0, "counted, not listed"
+    app.settings_changed(quiet, Settings(record_session=False, log_ignored_messages=True))
+    assert app.recording is None
+    app.ignore("origin https://evil.example is not the phone's", "x")
+    assert len(app.diagnostics) == 1

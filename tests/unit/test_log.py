@@ -463,3 +463,12 @@ def test_saving_a_note_writes_exactly_one_note_entry():
     before = store.writes
     log.annotate("n", note="one", at=2)
     assert store.writes == before + 1 and list(store.notes) == ["n"]
+
+
+def test_a_milestone_is_a_call_starting_or_ending_not_a_step_between():
+    log = CallLog(MemoryCallStore())
+    started = log.apply(event("ringing", "m1"), at=1.0)
+    answered = log.apply(event("calling", "m1"), at=2.0)
+    repeated = log.apply(event("calling", "m1"), at=2.5)
+    ended = log.apply(event("ended", "m1"), at=3.0)
+    assert [c.milestone for c in (started, answered, repeated, ended)] == [True, False, False, True]
