@@ -20,17 +20,22 @@ from .ffi import create_once_callable, js, runtime_api, to_js
 
 
 def timed(receive: Callable[[Any], Any], boot: Any, store: StoredCalls) -> Callable[[Any], Any]:
-    """`receive`, or, while the benchmark measures, `receive` timed from the message's arrival (boot.receivedAt)
-    until its call is committed to the store and the views that redraw after it (a task later) have redrawn."""
+    """`receive`, or, while the benchmark measures, `receive` timed from the message's arrival (boot.receivedAt) to two
+    ends: the message handled (validated, its write queued, the page updated: `cloudtalkHandled`), and its call
+    committed to the store with the views that redraw a task later redrawn (`cloudtalkTimings`)."""
     timings = getattr(js.window, "cloudtalkTimings", None)
     if timings is None:
         return receive
+    handled = getattr(js.window, "cloudtalkHandled", None)
+    if handled is None:  # (an empty JS array is falsy in Python: tested for None, not truth)
+        handled = js.window.cloudtalkHandled = to_js([])
     api = runtime_api()
     js.window.cloudtalkWasmBytes = keep(lambda: api._module.HEAP8.length)  # for bench/run.py's memory figure
 
     def measured(raw: Any) -> None:
         received = boot.receivedAt
         receive(raw)
+        handled.push(js.performance.now() - received)
 
         def committed() -> None:
             # The derived views (call-backs, Today) redraw in a task queued during the message: this one runs after them.
