@@ -12,5 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "py"))
 
-if sys.platform != "emscripten":  # the core's tests inside Pyodide (tests/pyodide/) drive no browser
+# The core's tests inside Pyodide (tests/pyodide/) drive no browser, and the mutation workspace
+# (tests/mutation/run.py) holds only the unit tests: the plugin is registered where the e2e suite is.
+if sys.platform != "emscripten" and (HERE / "e2e").is_dir():
     pytest_plugins = ["e2e.session"]
