@@ -158,6 +158,12 @@ def test_a_phone_page_that_never_loads_names_the_likely_causes(app: App):
     # (a goto waiting for it timed out once in CI): wait for the app to be ready instead.
     app.open("/#/ready", wait_for_load=False)
     assert wait_line(app, "phone", "info", "is loading")
+    if app.engine.name != "chromium":
+        # The check's own second look, 20 s after the frame was made, is the same Python in every engine and is
+        # waited out in Chromium below. Here the frame's mount time moves 20 s back and the check is asked again,
+        # so that this engine's held request is judged at once (the proxy never answers it, whenever it is asked).
+        app.tab.js("() => { window.cloudtalkBoot.phoneMountedAt -= 20000; }")
+        app.tab.click("#ready-refresh")
     # The check looks again by itself 20 s after the phone's frame was made: give a busy machine room beyond that.
     stuck = wait_line(app, "phone", "problem", "has not loaded after", timeout_ms=60_000)
     assert "firewall" in stuck["text"] and "frame-src" in stuck["text"] and PHONE_HOST in stuck["text"]
