@@ -40,6 +40,7 @@ BOOT_TIMEOUT_MS = 90_000  # WebKit under Xvfb boots in ~4 s here; CI machines ca
 LACKS: dict[str, dict[str, str]] = {
     "chromium": {
         "a browser started afresh": "Playwright's Chromium is started once a run; it has not ended under a test here",
+        "a driver that waits on a page's load": "Playwright runs scripts in a page still loading",
     },
     "firefox": {
         "colour-scheme emulation": "Marionette sets no prefers-color-scheme per page",
@@ -52,6 +53,7 @@ LACKS: dict[str, dict[str, str]] = {
                           "one (Chromium's headless mode has a fake output)",
         "the Badging API": "Firefox has no navigator.setAppBadge: the app leaves the badge alone there",
         "a network log that marks a worker's answers": "Marionette reports no network responses to the tests",
+        "a driver that waits on a page's load": "Marionette runs scripts in a page still loading",
     },
     "webkit": {
         "screenshots": "WebKitWebDriver's Take Screenshot never returns under Xvfb here (WebKitGTK 2.50.6)",
@@ -104,7 +106,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if engine_of(item.nodeid) != item.callspec.params["engine_name"]:
                 raise pytest.UsageError(f"session.engine_of cannot read the engine from {item.nodeid}")
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
-            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED, FRAME_LOST]))
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED, FRAME_LOST, PAGE_LOAD_STALLED]))
     # One browser per engine at a time in a worker: every test of an engine before the next engine's,
     # in the order xdist's units are handed out (session.run_order).
     items.sort(key=lambda item: run_order(item.nodeid))
@@ -122,6 +124,7 @@ JSC_CRASHED = "JavaScriptCoreCrashError"
 BROWSER_ENDED = "BrowserEndedError"  # engines.BrowserEndedError: the browser under the driver is gone
 RENDERER_CRASHED = "Target crashed"  # Playwright's words for a page whose renderer died
 FRAME_LOST = "FrameLostError"  # engines.FrameLostError: the driver found no window for a frame it had just entered
+PAGE_LOAD_STALLED = "PageLoadStalledError"  # engines.PageLoadStalledError: WebKitWebDriver waits on a page that never loads
 
 
 # The page is live ("ready"), or the watcher (watch.js) recorded JavaScriptCore's crash ("crashed").

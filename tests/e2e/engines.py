@@ -29,7 +29,7 @@ import subprocess
 import tempfile
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,18 @@ class FrameLostError(RuntimeError):
     says "Browsing context has been discarded" when the page removes or replaces a frame: that is the
     app's fault, the one this app must never have); the frame entered is still in the page; and no page
     was loaded from the frame's hosts since it was entered (a phone loaded again is the app's fault)."""
+
+
+class PageLoadStalledError(RuntimeError):
+    """WebKitWebDriver runs no script while it holds the page it drives to be loading: it waits for the load,
+    past the script's own timeout, up to the session's page-load timeout (WebDriver's default is 300 s), on
+    every command. After a location.reload() it now and then never sees that load end (WebDriverTab.reload
+    avoids one for that reason, but the app reloads itself when the agent takes an update): once in a full
+    CI run, under load, the update test's driver answered nothing for four minutes and the run timed out.
+    Here the page-load timeout is PAGE_LOAD_S, and this is raised only when, after such a timeout, a command
+    that runs nothing of ours (`document.readyState`, under a 2 s page-load timeout) times out too: the
+    driver is still waiting on the load. The engine's fault (conftest.PAGE_LOAD_STALLED): the test runs again
+    on a browser started afresh, and must pass there."""
 
 
 def message_of(error: BaseException) -> str:
@@ -641,6 +653,8 @@ class _WebDriverScope(Scope):
             try:
                 with self._inside() as driver:
                     result = driver.run_async(_WAIT % condition, [[arg, left]], left / 1000 + 5)
+            except PageLoadStalledError:
+                raise
             except Exception as error:  # noqa: BLE001 - a document unloading under the script
                 if time.monotonic() > deadline:
                     raise WaitTimeoutError(f"not true within {timeout_ms} ms: {condition} ({error})") from None
@@ -995,15 +1009,46 @@ class Firefox(WebDriverEngine):
 
 
 class _SeleniumDriver(_Driver):
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, on_stall: Callable[[str], None]) -> None:
         from selenium.common.exceptions import TimeoutException
 
         self.client = client
         self.script_timeout = TimeoutException
+        self.on_stall = on_stall  # the engine starts its browser afresh before the next test
+        self.page_load_s = PAGE_LOAD_S
+        self.stalled = ""  # why the page stopped answering, once it has: every later script fails at once
+        client.set_page_load_timeout(self.page_load_s)  # not WebDriver's 300 s: a stalled load fails a test, not the run
+
+    def set_page_load_timeout(self, seconds: float) -> None:
+        self.page_load_s = seconds
+        self.client.set_page_load_timeout(seconds)
 
     def run_async(self, script: str, args: list[Any], timeout_s: float) -> Any:
+        if self.stalled:
+            raise PageLoadStalledError(self.stalled)
         self.client.set_script_timeout(timeout_s + 5)
-        return self.client.execute_async_script(script, *args)
+        started = time.monotonic()
+        try:
+            return self.client.execute_async_script(script, *args)
+        except self.script_timeout:
+            if self._still_loading():
+                why = (f"the page was still loading after {time.monotonic() - started:.0f} s, and WebKitWebDriver runs no "
+                       "script until it has loaded")
+                self.stalled = why
+                self.on_stall(why)
+                raise PageLoadStalledError(why) from None
+            raise
+
+    def _still_loading(self) -> bool:
+        """A command that runs nothing of ours times out too: the driver is waiting on the page's load."""
+        self.client.set_page_load_timeout(2)
+        try:
+            self.client.execute_script("return document.readyState")
+        except self.script_timeout:
+            return True
+        finally:
+            self.client.set_page_load_timeout(self.page_load_s)
+        return False
 
     def find(self, css: str) -> Any:
         from selenium.webdriver.common.by import By
@@ -1058,6 +1103,7 @@ class _SeleniumDriver(_Driver):
 
 
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+PAGE_LOAD_S = 60  # WebKit: how long any command waits for a page still loading (PageLoadStalledError)
 
 
 class WebKit(WebDriverEngine):
@@ -1074,6 +1120,9 @@ class WebKit(WebDriverEngine):
         self._xvfb, self._display = _start_xvfb()
         self._driver_binary = driver_binary
         self._launch()
+
+    def _stalled(self, why: str) -> None:
+        self.start_afresh = self.start_afresh or why
 
     def restart(self) -> None:
         with contextlib.suppress(Exception):
@@ -1102,7 +1151,7 @@ class WebKit(WebDriverEngine):
         client = webdriver.WebKitGTK(options=options, service=service)
         client.execute = self._telling_browser_ended(client.execute)
         client.set_window_size(*VIEWPORT)
-        self.driver = _SeleniumDriver(client)
+        self.driver = _SeleniumDriver(client, on_stall=self._stalled)
         self.version = str(client.capabilities.get("browserVersion"))
         self.home = self.driver.current()
 

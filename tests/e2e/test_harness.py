@@ -12,7 +12,7 @@ import time
 import pytest
 
 from .conftest import BOOT_TIMEOUT_MS, ENGINE_CRASH, FAKE_PHONE, App, needs
-from .engines import PHONE_HOST, Tab
+from .engines import PAGE_LOAD_S, PHONE_HOST, PageLoadStalledError, Tab
 
 # A page of the site that the watcher watches, under the app's own Content Security Policy, and that
 # starts no Pyodide: the simulator (MicroPython). What is checked here is the harness, so the app's
@@ -79,6 +79,30 @@ def test_a_browser_that_ended_is_started_afresh_for_the_next_test(app: App):
     assert "had ended" in app.engine.restarts.pop()  # planted: not reported as the engine's own fault
     app.tab = app.engine.new_tab()
     app.open()
+
+
+@needs("a driver that waits on a page's load")
+def test_a_page_whose_load_never_ends_fails_its_test_at_once_and_the_browser_starts_afresh(app: App):
+    # WebKitWebDriver waits on a loading page for every command (engines.PageLoadStalledError): here an image
+    # that never arrives holds the load, under a page-load timeout of 3 s instead of PAGE_LOAD_S.
+    app.engine.serve("stalled.example", "<p>loading for good<img src='https://silent.example/pixel.png'>")
+    app.engine.serve("silent.example", "")
+    app.engine.never_answer("silent.example")  # type: ignore[attr-defined]
+    app.engine.driver.set_page_load_timeout(3)  # type: ignore[attr-defined]
+    open_light_page(app.tab, app.base)
+    app.tab.js("() => { setTimeout(() => location.assign('https://stalled.example/'), 0); }")
+    started = time.monotonic()
+    try:
+        with pytest.raises(PageLoadStalledError, match="still loading"):
+            app.tab.wait("location.host === 'stalled.example' && false", timeout_ms=60_000)
+        assert time.monotonic() - started < 20, "it waited for the wait's own timeout"
+        assert "still loading" in app.engine.start_afresh, "the next test starts on a browser started afresh"
+    finally:
+        app.engine.driver.set_page_load_timeout(PAGE_LOAD_S)  # type: ignore[attr-defined]
+    with pytest.raises(PageLoadStalledError):  # and at once from then on: the test's ending check is not held up
+        app.tab.js("1")
+    assert time.monotonic() - started < 20
+    app.tab.closed_with = ([], [])  # nothing to read from a page that never loads: the next test starts afresh
 
 
 def test_javascriptcores_crash_during_a_boot_is_seen_as_it_happens_not_at_the_boots_timeout(app: App):
