@@ -60,7 +60,8 @@ async def main() -> None:
         return log.active() is not None
 
     router, alerts, dock = Router(default="calls"), Alerts(settings), PhoneDock(boot, busy=in_call)
-    workspace = Workspace(log, settings, partner=str(boot.partner), storage=storage, router=router, dock=dock, alerts=alerts)
+    workspace = Workspace(log, archive.store, settings, partner=str(boot.partner), storage=storage, router=router, dock=dock,
+                          alerts=alerts)
     history_actions = HistoryActions(archive, workspace, tabs, alerts)
     readiness = ReadinessCheck(boot, settings, on_outage=diagnostics.reporter("network", time.time), in_call=in_call,
                                announce=alerts.announce, storage=storage, router=router, dock=dock)

@@ -5,7 +5,8 @@ is kept up to date call by call, so the card's history and the call-back list ne
 
     index = CallerIndex()
     index.put(call)
-    history = index.history(call)  # the caller's earlier calls, newest first
+    history = index.history(call)  # the caller's earlier calls in memory, newest first
+    history = await stored_history(store, call)  # the same, from every stored call (the card)
     assert normalized_number("0044 20 3868 0167") == normalized_number("+44 (20) 3868-0167") == "+442038680167"
 """
 
@@ -15,8 +16,9 @@ import bisect
 import contextlib
 from dataclasses import dataclass
 
+from . import persist
 from .calls import Call, Direction, Outcome
-from .ports import Storage, StorageFullError
+from .ports import Storage, StorageFullError, StoredCalls
 
 MIN_DIGITS = 3  # fewer is no number to call back or to recognise a caller by
 
@@ -85,6 +87,22 @@ class CallBack:
     def number(self) -> str | None:
         """The number to dial: the newest call's, normalized; None when there is none to dial."""
         return next((n for c in reversed(self.calls) if (n := normalized_number(c.number))), None)
+
+
+async def stored_history(store: StoredCalls, call: Call, latest: int = 5) -> History:
+    """The caller's calls before this one as the store holds them, read through its caller index: every one of them,
+    whether or not the page has loaded them (what the card shows)."""
+    key = caller_key(call)
+    if key is None:
+        return History(0, ())
+    count, stored = await store.caller_history(key, (call.started_at, call.uuid), latest)
+    earlier = []
+    for text, note_text in stored:
+        try:
+            earlier.append(persist.decode_stored(text, note_text))
+        except (ValueError, KeyError, TypeError, IndexError):
+            continue  # counted, not listed: the start's load report names the unreadable record
+    return History(count, tuple(earlier))
 
 
 class CallerIndex:

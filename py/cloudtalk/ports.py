@@ -57,6 +57,7 @@ class MemoryStorage:
 
 CallEntry = dict[str, Any]  # {"uuid", "started", "caller", "outcome", "text"}: what the store's indexes read
 NoteEntry = dict[str, Any]  # {"uuid", "text"}: the agent's note, disposition and when they were saved
+Stored = tuple[str, str | None]  # a call's text as stored, and its note's text if it has one
 
 
 class CallStore(Protocol):
@@ -77,6 +78,7 @@ class StoredCalls(CallStore, Protocol):
     async def newest(self, limit: int) -> tuple[list[str], list[str]]: ...
     async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]: ...
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]: ...
+    async def caller_history(self, key: str, before: tuple[float, str], latest: int) -> tuple[int, list[Stored]]: ...
     async def settled(self) -> None: ...
     def retry(self) -> None: ...
     def after_commit(self, callback: Callable[[], None]) -> None: ...
@@ -128,6 +130,14 @@ class MemoryCallStore:
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         return {u: (self.calls[u]["text"] if u in self.calls else None, self.notes[u]["text"] if u in self.notes else None)
                 for u in uuids}
+
+    async def caller_history(self, key: str, before: tuple[float, str], latest: int) -> tuple[int, list[Stored]]:
+        """How many of the caller's calls started before `before` (start, uuid), and the latest of them, newest first:
+        what the browser's store answers from its [caller, started, uuid] index."""
+        earlier = sorted((e for e in self.calls.values() if e["caller"] == key and (e["started"], e["uuid"]) < before),
+                         key=lambda e: (e["started"], e["uuid"]), reverse=True)
+        note = self.notes.get
+        return len(earlier), [(e["text"], (note(e["uuid"]) or {}).get("text")) for e in earlier[:latest]]
 
     async def settled(self) -> None:
         """Every write is in the dicts already."""

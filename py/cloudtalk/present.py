@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from . import search
 from .calls import Call, Direction
+from .search import Query, parse_query
 
 ARROWS = {Direction.INBOUND: "↙ Inbound", Direction.OUTBOUND: "↗ Outbound", Direction.UNKNOWN: "• Call"}
 
@@ -33,23 +35,20 @@ def digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def matches(call: Call, query: str, outcome: str) -> bool:
+def matches(call: Call, query: str | Query | None, outcome: str) -> bool:
     """Whether a call passes the timeline's filters.
 
-    `outcome` is an Outcome's value, LIVE_FILTER, or "" for all. `query` matches the name,
-    number, company, disposition or note, ignoring case, and its digits match the number's
-    digits whatever the spacing ("555 01" finds "+1 (555) 0100").
+    `outcome` is an Outcome's value, LIVE_FILTER, or "" for all. `query` (the search box's text, or
+    it parsed) finds the name, company, number, disposition or note by the beginnings of their words,
+    ignoring case, and a number whatever its spacing ("555 01" finds "+1 (555) 0100"): see
+    cloudtalk.search, which a store's index answers the same way.
     """
     if outcome == LIVE_FILTER and not call.is_live:
         return False
     if outcome and outcome != LIVE_FILTER and (call.outcome is None or call.outcome.value != outcome):
         return False
-    if not query:
-        return True
-    company = call.contact.company if call.contact else None
-    haystack = " ".join(filter(None, [call.display_name, call.number, company, call.disposition, call.note])).lower()
-    wanted = digits(query)
-    return query.lower() in haystack or (bool(wanted) and wanted in digits(call.number))
+    parsed = parse_query(query) if isinstance(query, str) else query
+    return parsed is None or search.matches(call, parsed)
 
 
 class Badge(NamedTuple):

@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cloudtalk.callers import DONE_PREFIX, NEEDS_CALL_BACK, CallBacks, CallerIndex, caller_key, normalized_number
+from cloudtalk.callers import DONE_PREFIX, NEEDS_CALL_BACK, CallBacks, CallerIndex, caller_key, normalized_number, stored_history
 from cloudtalk.calls import Call, step
 from cloudtalk.log import CallLog
 from cloudtalk.ports import MemoryCallStore, MemoryStorage
 
 from .messages import event
+from .test_ports import run
 
 
 @pytest.mark.parametrize(
@@ -308,3 +309,35 @@ def test_refreshing_call_backs_says_whether_the_list_changed():
     log.apply(event("ringing", "ok"), at=3)
     log.apply(event("calling", "ok"), at=4)
     assert callbacks.refresh(log.take_touched()) is True and len(callbacks) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 6),  # which call
+            st.sampled_from([None, "+1 555 0100", "0044 20 3868 0167", "+44 20 3868 0167"]),  # its number
+            st.sampled_from([None, 1, 2]),  # its contact id
+            st.sampled_from(["ringing", "dialing", "calling", "ended", "note"]),  # what happens to it
+            st.integers(0, 3).map(float),  # when it starts (calls may start at the same moment)
+        ),
+        max_size=30,
+    ),
+    st.integers(0, 6),
+)
+def test_the_stores_caller_history_answers_as_the_index_in_memory_for_any_history(changes, latest):
+    """What the card reads from the store (its caller index) is what the log's own index says."""
+    store = MemoryCallStore()
+    log = CallLog(store)
+    for n, number, contact_id, name, at in changes:
+        uuid = f"c{n}"
+        if name == "note":
+            log.annotate(uuid, note=f"note on {uuid}", at=at)
+            continue
+        contact = {"id": contact_id} if contact_id is not None else None
+        log.apply(event(name, uuid, external_number=number, contact=contact), at=at)
+    for shown in log.newest_first():
+        expected = log.callers.history(shown, latest=latest)
+        got = run(stored_history(store, shown, latest))
+        assert got.count == expected.count
+        assert got.latest == expected.latest, "the same calls, newest first, with their notes"

@@ -6,6 +6,7 @@ import pytest
 
 from cloudtalk.calls import Call, step
 from cloudtalk.present import Badge, ItemLook, duration, item_look, matches, size, storage_line, tel_href
+from cloudtalk.search import parse_query
 
 from .messages import event
 
@@ -95,9 +96,10 @@ def test_the_in_progress_filter_keeps_live_calls_only():
     assert not matches(play(["ringing", "ended"]), "", "live")
 
 
-def test_a_query_without_digits_never_matches_by_digits():
+def test_a_query_of_no_word_asks_nothing_and_one_of_letters_never_matches_by_digits():
     call = play(["ringing"], contact={"name": "Zed"})
-    assert not matches(call, "-- ", "")
+    assert parse_query("-- ") is None and matches(call, "-- ", ""), "as the empty box: every call"
+    assert not matches(call, "ze d", "") and not matches(call, "ed", ""), "words match by their beginnings"
 
 
 @pytest.mark.parametrize(

@@ -21,12 +21,12 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from ..ports import CallEntry, NoteEntry
+from ..ports import CallEntry, NoteEntry, Stored
 from .dom import spawn
 from .ffi import create_once_callable, create_proxy, js, jsnull, to_js
 
 NAME = "cloudtalk"
-VERSION = 1
+VERSION = 2  # 2: the index of each caller's calls in start order (built by the browser from what version 1 stored)
 CALLS, NOTES = "calls", "notes"
 
 
@@ -64,13 +64,20 @@ def finished(transaction: Any) -> asyncio.Future[None]:
 
 
 def _upgrade(event: Any) -> None:
+    """Each version's changes, in order; the records stay where they are (an index is built from them)."""
     db = event.target.result
     if event.oldVersion < 1:
         calls = db.createObjectStore(CALLS, _object({"keyPath": "uuid"}))
         calls.createIndex("started", "started")  # newest first: the timeline
-        calls.createIndex("caller", "caller")  # a caller's calls: the card's history
+        calls.createIndex("caller", "caller")  # a caller's calls
         calls.createIndex("outcome", "outcome")  # the outcome filter
         db.createObjectStore(NOTES, _object({"keyPath": "uuid"}))
+    if event.oldVersion < 2:
+        calls = event.target.transaction.objectStore(CALLS)
+        calls.createIndex(CALLER_STARTED, to_js(["caller", "started", "uuid"]))  # the card's count and latest calls
+
+
+CALLER_STARTED = "caller_started"
 
 
 class CallsDB:
@@ -223,6 +230,51 @@ class CallsDB:
         first = str(records[0].uuid)
         notes = await done(self.db.transaction(NOTES, "readonly").objectStore(NOTES).getAll(js.IDBKeyRange.bound(first, last)))
         return texts, [str(note.text) for note in notes], (last if len(texts) == limit else None)
+
+    async def caller_history(self, key: str, before: tuple[float, str], latest: int) -> tuple[int, list[Stored]]:
+        """How many of the caller's calls started before `before` (start, uuid), and the latest `latest` of them, newest
+        first, with their notes: a count and a short cursor on the caller's index, whatever the history's size."""
+        self._flush()  # what this task wrote is read too: its transaction comes first
+        started, uuid = before
+        earlier = js.IDBKeyRange.bound(to_js([key]), to_js([key, started, uuid]), False, True)
+        index = self.db.transaction(CALLS, "readonly").objectStore(CALLS).index(CALLER_STARTED)
+        count, records = await asyncio.gather(done(index.count(earlier)), self._last(index, earlier, latest))
+        notes = self.db.transaction(NOTES, "readonly").objectStore(NOTES)
+        found = await asyncio.gather(*(done(notes.get(record.uuid)) for record in records))
+        return int(count), [(str(record.text), None if note is None else str(note.text))
+                            for record, note in zip(records, found, strict=True)]
+
+    @staticmethod
+    async def _last(index: Any, key_range: Any, limit: int) -> list[Any]:
+        """The last `limit` records of an index's range, last first."""
+        records: list[Any] = []
+        if limit <= 0:
+            return records
+        future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+        request = index.openCursor(key_range, "prev")
+
+        def step(_event: Any) -> None:
+            cursor = request.result
+            if cursor is not None and cursor is not jsnull:
+                records.append(cursor.value)
+            if cursor is None or cursor is jsnull or len(records) >= limit:
+                proxy.destroy()
+                if not future.done():
+                    future.set_result(None)
+                return
+            cursor.continue_()
+
+        def failed(_event: Any) -> None:
+            proxy.destroy()
+            if not future.done():
+                error = request.error
+                future.set_exception(OSError(f"{error.name}: {error.message}" if error else "IndexedDB cursor failed"))
+
+        proxy = create_proxy(step)
+        request.onsuccess = proxy
+        request.onerror = create_once_callable(failed)
+        await future
+        return records
 
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         """Each call's text and its note's text as stored (another tab wrote them), by uuid; None where absent."""

@@ -4,7 +4,8 @@ It carries out the core's reactions (cloudtalk.reactions decides, this module on
 refreshes what derives from many calls (caller history, call-backs, today's summary) from the
 caller keys the log reports as touched, never by scanning the history per event.
 
-    workspace = Workspace(log, settings, partner="mycrm", storage=storage, router=router, dock=dock, alerts=alerts)
+    workspace = Workspace(log, archive.store, settings, partner="mycrm", storage=storage, router=router, dock=dock,
+                          alerts=alerts)
     app.views.append(workspace.on_event)
     workspace.observers.append(history_actions.refresh_buttons)   # told after anything changed the history
 """
@@ -21,7 +22,7 @@ from ..callers import CallBacks, caller_key
 from ..calls import Call
 from ..events import PhoneEvent
 from ..log import CallLog, Change
-from ..ports import Storage
+from ..ports import Storage, StoredCalls
 from ..reactions import (
     Announce,
     DockState,
@@ -67,15 +68,15 @@ class Views:
 
 
 class Workspace:
-    def __init__(self, log: CallLog, settings: Settings, *, partner: str, storage: Storage, router: Router,
-                 dock: PhoneDock, alerts: Alerts) -> None:
+    def __init__(self, log: CallLog, store: StoredCalls, settings: Settings, *, partner: str, storage: Storage,
+                 router: Router, dock: PhoneDock, alerts: Alerts) -> None:
         self.log = log
         self.settings = settings
         self.partner = partner
         self.observers: list[Callable[[], None]] = []  # told after anything changed the history shown
         self.v = Views(
             card=ContactCard(by_id("contact-card"), partner=partner),
-            history=CallerHistory(log, on_select=self.select, clock=time.time),
+            history=CallerHistory(log, store, on_select=self.select, clock=time.time),
             notes=NotesPanel(log, settings, on_saved=self.annotated),
             timeline=Timeline(log, on_select=self.select),
             callbacks=CallBacksView(CallBacks(log.callers, storage), clock=time.time),
