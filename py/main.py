@@ -92,7 +92,7 @@ async def main() -> None:
     workspace.rehearse(warm_up())  # the first real messages pay no first-use costs (see app.warm_up)
     js.performance.mark("app-warmed")
     dock.go_live(probes.timed(app.receive, boot, archive.store), app.ignore)  # the queued messages first, in order
-    archive.load_the_rest()
+    probes.unless_held("olderCalls", archive.load_the_rest)
     readiness.offer_once()
     dom.spawn(readiness.observe())
     # The offline copy of the app (sw.js) is stored after the snapshot is made: the two never share the cores.

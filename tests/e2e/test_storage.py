@@ -189,3 +189,53 @@ def test_a_move_cut_short_is_finished_on_the_next_start_without_losing_newer_cha
     assert app.stored("legacy-0")["note"] == "typed after the move"
     assert app.stored_count("legacy-") == 3
     assert json.loads(json.dumps(app.stored("legacy-2")))["uuid"] == "legacy-2"
+
+
+# Version 1 of the app's database, as that version made it: what an agent's browser holds before this one starts.
+VERSION_1 = """(entries) => new Promise((resolve, reject) => {
+  const r = indexedDB.open('cloudtalk', 1);
+  r.onupgradeneeded = () => {
+    const calls = r.result.createObjectStore('calls', {keyPath: 'uuid'});
+    for (const name of ['started', 'caller', 'outcome']) calls.createIndex(name, name);
+    r.result.createObjectStore('notes', {keyPath: 'uuid'});
+  };
+  r.onerror = () => reject(r.error);
+  r.onsuccess = () => {
+    const t = r.result.transaction(['calls', 'notes'], 'readwrite');
+    for (const [call, note] of entries) { t.objectStore('calls').put(call); if (note) t.objectStore('notes').put(note); }
+    t.oncomplete = () => { r.result.close(); resolve(true); };
+    t.onerror = () => reject(t.error);
+  };
+})"""
+
+
+def test_a_version_1_database_is_used_as_it_is_and_the_card_counts_every_stored_call_before_the_older_ones_load(app: App):
+    from cloudtalk import persist
+    from cloudtalk.callers import caller_key
+    from cloudtalk.calls import annotate, step
+    from cloudtalk.events import parse
+
+    returning, n = "+44 20 7946 0001", 600
+    entries = []
+    for i in range(n):  # a call a minute; every 20th from the returning caller, the oldest of them with a note
+        number = returning if i % 20 == 0 else f"+1 555 {i:06}"
+        call = step(None, parse({"event": "ringing", "properties": {"call_uuid": f"v1-{i:04}", "external_number": number}}),
+                    at=1_700_000_000.0 + 60 * i)
+        call = step(call, parse({"event": "ended", "properties": {"call_uuid": f"v1-{i:04}", "external_number": number}}),
+                    at=1_700_000_000.0 + 60 * i + 30)
+        if i == 0:
+            call = annotate(call, note="noted in version 1", at=1_700_000_100.0)
+        entries.append([persist.call_entry(call, caller_key(call)), persist.note_entry(call) if i == 0 else None])
+    app.tab.goto(app.base + "/tests/e2e/fake_phone.html")
+    app.tab.js(VERSION_1, entries)
+    app.tab.js("() => { sessionStorage.setItem('cloudtalkProbe', '1'); sessionStorage.setItem('cloudtalkHold', 'olderCalls'); }")
+    app.open("/#/calls")
+    assert app.tab.text("#timeline-count") == "200 calls", "the older calls are held back: the page has its first 200"
+    app.call("ringing", "v2-call", external_number=returning)
+    app.tab.wait("document.getElementById('history-line').textContent.includes('earlier call')")
+    assert app.tab.text("#history-line").startswith(f"{n // 20} earlier calls"), "read from the store, not the page's few"
+    assert app.tab.js("""() => new Promise((resolve) => { const r = indexedDB.open('cloudtalk');
+        r.onsuccess = () => { const db = r.result; const names = [...db.transaction('calls').objectStore('calls').indexNames];
+        db.close(); resolve([db.version, names.sort()]); }; })""") == [2, ["caller", "caller_started", "outcome", "started"]]
+    assert app.stored_count("v1-") == n, "every call of version 1 is where it was"
+    assert app.stored("v1-0000")["note"] == "noted in version 1"

@@ -245,12 +245,14 @@ class CallsDB:
                             for record, note in zip(records, found, strict=True)]
 
     @staticmethod
-    async def _last(index: Any, key_range: Any, limit: int) -> list[Any]:
-        """The last `limit` records of an index's range, last first."""
+    def _last(index: Any, key_range: Any, limit: int) -> asyncio.Future[list[Any]]:
+        """The last `limit` records of an index's range, last first. The cursor is asked for now, while the
+        transaction is active (a coroutine would ask a task later, when it no longer is)."""
         records: list[Any] = []
+        future: asyncio.Future[list[Any]] = asyncio.get_event_loop().create_future()
         if limit <= 0:
-            return records
-        future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+            future.set_result(records)
+            return future
         request = index.openCursor(key_range, "prev")
 
         def step(_event: Any) -> None:
@@ -260,7 +262,7 @@ class CallsDB:
             if cursor is None or cursor is jsnull or len(records) >= limit:
                 proxy.destroy()
                 if not future.done():
-                    future.set_result(None)
+                    future.set_result(records)
                 return
             cursor.continue_()
 
@@ -273,8 +275,7 @@ class CallsDB:
         proxy = create_proxy(step)
         request.onsuccess = proxy
         request.onerror = create_once_callable(failed)
-        await future
-        return records
+        return future
 
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         """Each call's text and its note's text as stored (another tab wrote them), by uuid; None where absent."""
