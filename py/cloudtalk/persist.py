@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import search
 from .calls import DISPOSITION_CHARS, NOTE_CHARS, Call, Direction, State, Step
 from .events import Contact
 from .ports import CallEntry, NoteEntry, Storage
@@ -43,6 +44,7 @@ def call_entry(call: Call, caller: str | None) -> CallEntry:
         "started": call.started_at,
         "caller": caller or "",
         "outcome": outcome.value if outcome else "",
+        "words": search.call_words(call),
         "text": encode_call(call),
     }
 
@@ -50,6 +52,7 @@ def call_entry(call: Call, caller: str | None) -> CallEntry:
 def note_entry(call: Call) -> NoteEntry:
     return {
         "uuid": call.uuid,
+        "words": search.note_words(call),
         "text": json.dumps(
             {"uuid": call.uuid, "note": call.note, "disposition": call.disposition, "noted_at": call.noted_at},
             separators=(",", ":"),

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .search import Query, matches_words
+
 
 class StorageFullError(Exception):
     """The backend refused a write for lack of space (QuotaExceededError)."""
@@ -55,9 +57,10 @@ class MemoryStorage:
         return [(k, v) for k, v in self.data.items() if k.startswith(prefix)]
 
 
-CallEntry = dict[str, Any]  # {"uuid", "started", "caller", "outcome", "text"}: what the store's indexes read
-NoteEntry = dict[str, Any]  # {"uuid", "text"}: the agent's note, disposition and when they were saved
+CallEntry = dict[str, Any]  # {"uuid", "started", "caller", "outcome", "words", "text"}: what the store's indexes read
+NoteEntry = dict[str, Any]  # {"uuid", "words", "text"}: the agent's note, disposition and when they were saved
 Stored = tuple[str, str | None]  # a call's text as stored, and its note's text if it has one
+Cursor = tuple[float, str]  # (started, uuid): where a call stands in the history, newest first
 
 
 class CallStore(Protocol):
@@ -74,8 +77,10 @@ class StoredCalls(CallStore, Protocol):
 
     durable: bool  # outlives the page
 
-    async def count(self) -> int: ...
+    async def count(self, outcome: str | None = None) -> int: ...
     async def newest(self, limit: int) -> tuple[list[str], list[str]]: ...
+    async def newest_page(self, before: Cursor | None, limit: int, outcome: str | None = None) -> list[Stored]: ...
+    async def search(self, query: Query, outcome: str | None, most: int) -> list[Cursor] | None: ...
     async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]: ...
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]: ...
     async def caller_history(self, key: str, before: tuple[float, str], latest: int) -> tuple[int, list[Stored]]: ...
@@ -112,8 +117,33 @@ class MemoryCallStore:
 
     durable = False  # nothing here outlives the page: an older version's stored calls are not moved into it
 
-    async def count(self) -> int:
-        return len(self.calls)
+    async def count(self, outcome: str | None = None) -> int:
+        """How many calls are stored (with this outcome: "" for the live ones)."""
+        return len(self.calls) if outcome is None else sum(1 for e in self.calls.values() if e["outcome"] == outcome)
+
+    def _stored(self, entry: CallEntry) -> Stored:
+        return entry["text"], (self.notes.get(entry["uuid"]) or {}).get("text")
+
+    async def newest_page(self, before: Cursor | None, limit: int, outcome: str | None = None) -> list[Stored]:
+        """Up to `limit` calls (with this outcome) that stand before `before`, newest first: the timeline's pages."""
+        entries = sorted((e for e in self.calls.values() if (outcome is None or e["outcome"] == outcome)
+                          and (before is None or (e["started"], e["uuid"]) < before)),
+                         key=lambda e: (e["started"], e["uuid"]), reverse=True)
+        return [self._stored(e) for e in entries[:limit]]
+
+    async def search(self, query: Query, outcome: str | None, most: int) -> list[Cursor] | None:
+        """Where every call the query finds stands, newest first; None when the query's words begin a word of more
+        than `most` calls (too broad for an index: the caller pages through the calls instead)."""
+        candidates = [e for e in self.calls.values()
+                      if any(low <= w <= high for w in self._words(e) for low, high in query.ranges())]
+        if len(candidates) > most:
+            return None
+        found = [(e["started"], e["uuid"]) for e in candidates
+                 if (outcome is None or e["outcome"] == outcome) and matches_words(self._words(e), query)]
+        return sorted(found, reverse=True)
+
+    def _words(self, entry: CallEntry) -> list[str]:
+        return [*entry.get("words", ()), *(self.notes.get(entry["uuid"]) or {}).get("words", ())]
 
     async def newest(self, limit: int) -> tuple[list[str], list[str]]:
         """The newest `limit` calls' texts by start time, and their notes' texts."""

@@ -56,7 +56,11 @@ def call_words(call: Call) -> list[str]:
 
 def note_words(call: Call) -> list[str]:
     """What the notes' index holds for a call: the words of its disposition and its note."""
-    return words(f"{call.disposition} {call.note}")
+    return annotation_words(call.disposition, call.note)
+
+
+def annotation_words(disposition: str, note: str) -> list[str]:
+    return words(f"{disposition} {note}")
 
 
 @dataclass(frozen=True)

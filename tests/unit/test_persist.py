@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from cloudtalk import persist
+from cloudtalk import persist, search
 from cloudtalk.calls import step
 from cloudtalk.persist import decode, encode, from_record, to_record
 from cloudtalk.ports import MemoryStorage, StorageFullError
@@ -70,7 +70,9 @@ def test_legacy_keys_carry_the_schema_version():
 def test_a_call_entry_carries_what_the_indexes_read_and_the_call_without_its_note():
     call = answered_call()
     entry = persist.call_entry(call, "contact:9")
-    assert {k: v for k, v in entry.items() if k != "text"} == {"uuid": "r1", "started": 10.0, "caller": "contact:9", "outcome": "Answered"}
+    assert {k: v for k, v in entry.items() if k not in ("text", "words")} == {"uuid": "r1", "started": 10.0, "caller": "contact:9",
+                                                                          "outcome": "Answered"}
+    assert entry["words"] == search.call_words(call), "what search's index reads"
     assert set(json.loads(entry["text"])) == {"uuid", "state", "direction", "external_number", "internal_number", "contact", "steps",
                                               "answered_at", "hangup_at", "ended_at"}
     assert decode(entry["text"]) == call, "no note fields: an empty note"
@@ -81,6 +83,7 @@ def test_a_note_entry_round_trips_and_is_applied_when_decoding_its_call():
     entry = persist.note_entry(call)
     uuid, note = persist.decode_note(entry["text"])
     assert (entry["uuid"], uuid) == ("r1", "r1")
+    assert entry["words"] == ["interested", "zoë", "asked", "for", "a", "quote"]
     assert note == persist.Note("Zoë asked for a quote", "Interested", 80.5)
     assert decode(persist.call_entry(call, None)["text"], note) == call
     assert persist.has_note(call) and not persist.has_note(answered_call())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cloudtalk import persist
 from cloudtalk.log import CallLog
 from cloudtalk.ports import MemoryCallStore
 
@@ -67,3 +68,67 @@ def test_a_memory_store_is_not_durable_commits_at_once_and_refuses_nothing():
     store.retry()
     run(store.settled())
     assert told == ["committed"] and store.durable is False
+
+
+# ---------------------------------------------------------------- the timeline's reads (a property over any history)
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cloudtalk.calls import Call  # noqa: E402
+from cloudtalk.present import matches  # noqa: E402
+from cloudtalk.search import call_words, note_words, parse_query  # noqa: E402
+
+NAMES = ["Ann Lee", "Anna", "Bob", "Dana Smith", None]
+NUMBERS = ["+44 20 3868 0167", "+1 555 0100", "020 3868", None]
+
+
+def outcome_key(call: Call) -> str:
+    return call.outcome.value if call.outcome else ""
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 9), st.sampled_from(["ringing", "dialing", "calling", "ended", "note"]),
+                       st.integers(0, 4).map(float), st.sampled_from(NAMES), st.sampled_from(NUMBERS)), max_size=30),
+    st.sampled_from(["ann", "an", "smith", "0167", "3868 0", "bob 555", "renewal", "zz"]),
+    st.sampled_from([None, "", "Missed", "Answered", "No answer"]),
+    st.integers(1, 4),
+    st.integers(1, 12),
+)
+def test_the_stores_pages_and_search_answer_as_the_calls_in_memory(changes, typed, outcome, page, most):
+    store = MemoryCallStore()
+    log = CallLog(store)
+    for n, name, at, contact_name, number in changes:
+        uuid = f"c{n}"
+        if name == "note":
+            log.annotate(uuid, note="renewal due", at=at)
+            continue
+        contact = {"name": contact_name} if contact_name else None
+        log.apply(event(name, uuid, external_number=number, contact=contact), at=at)
+    held = sorted(log.newest_first(), key=lambda c: (c.started_at, c.uuid), reverse=True)
+    wanted = [c for c in held if outcome is None or outcome_key(c) == outcome]
+    # Paging from the newest, `page` calls at a time, reaches every call once, in order.
+    seen: list[str] = []
+    before = None
+    while True:
+        stored = run(store.newest_page(before, page, outcome))
+        calls = [persist.decode_stored(text, note) for text, note in stored]
+        seen += [c.uuid for c in calls]
+        if len(calls) < page:
+            break
+        before = (calls[-1].started_at, calls[-1].uuid)
+    assert seen == [c.uuid for c in wanted]
+    assert run(store.count(outcome)) == len(wanted)
+    # Search answers as matching each call in memory, or says it is too broad for an index.
+    query = parse_query(typed)
+    assert query is not None
+    found = run(store.search(query, outcome, most))
+    expected = [(c.started_at, c.uuid) for c in wanted if matches(c, query, "")]
+    if found is None:
+        reached = [c for c in held if any(low <= word <= high for word in [*call_words(c), *note_words(c)]
+                                          for low, high in query.ranges())]
+        assert len(reached) > most, "too broad only where the query's range holds a word of more than `most` calls"
+    else:
+        assert found == expected
+    assert run(store.search(query, outcome, 1000)) == expected

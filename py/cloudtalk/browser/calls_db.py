@@ -21,13 +21,17 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from ..ports import CallEntry, NoteEntry, Stored
+from .. import persist, search
+from ..ports import CallEntry, Cursor, NoteEntry, Stored
+from ..search import Query, matches_words
 from .dom import spawn
 from .ffi import create_once_callable, create_proxy, js, jsnull, to_js
 
 NAME = "cloudtalk"
-VERSION = 2  # 2: the index of each caller's calls in start order (built by the browser from what version 1 stored)
-CALLS, NOTES = "calls", "notes"
+VERSION = 2  # 2: the indexes of each caller's calls, of each outcome's calls, and of words (see _upgrade)
+CALLS, NOTES, META = "calls", "notes", "meta"
+CALLER_STARTED, OUTCOME_STARTED, WORDS = "caller_started", "outcome_started", "words"
+WORDS_DONE = "words"  # the meta record saying every call and note has its words (a version 1 store gets them later)
 
 
 def _object(entry: dict[str, Any]) -> Any:
@@ -73,11 +77,17 @@ def _upgrade(event: Any) -> None:
         calls.createIndex("outcome", "outcome")  # the outcome filter
         db.createObjectStore(NOTES, _object({"keyPath": "uuid"}))
     if event.oldVersion < 2:
-        calls = event.target.transaction.objectStore(CALLS)
+        # Built by the browser from the records as they are: nothing is moved. A version 1 record has no words yet:
+        # CallsDB.add_words gives them, in the background, and search scans the calls until it has.
+        transaction = event.target.transaction
+        calls = transaction.objectStore(CALLS)
         calls.createIndex(CALLER_STARTED, to_js(["caller", "started", "uuid"]))  # the card's count and latest calls
-
-
-CALLER_STARTED = "caller_started"
+        calls.createIndex(OUTCOME_STARTED, to_js(["outcome", "started", "uuid"]))  # the outcome filter, newest first
+        calls.createIndex(WORDS, WORDS, _object({"multiEntry": True}))  # search: names, companies, numbers' suffixes
+        transaction.objectStore(NOTES).createIndex(WORDS, WORDS, _object({"multiEntry": True}))  # notes, dispositions
+        meta = db.createObjectStore(META, _object({"keyPath": "key"}))
+        if event.oldVersion < 1:
+            meta.put(_object({"key": WORDS_DONE}))  # a new store: every record it will get has its words
 
 
 class CallsDB:
@@ -92,6 +102,7 @@ class CallsDB:
         self._flush_proxy = create_proxy(self._flush)
         self._waiting: list[Callable[[], None]] = []  # told once this task's writes are committed
         self.commits = 0
+        self.words_ready = False  # every record has its words: search may ask the index
 
     durable = True
 
@@ -101,7 +112,9 @@ class CallsDB:
         request.onupgradeneeded = create_once_callable(_upgrade)
         db = await done(request)
         db.onversionchange = create_once_callable(lambda _event: db.close())  # a newer version or a wipe wants it
-        return cls(db, on_problem, on_written)
+        store = cls(db, on_problem, on_written)
+        store.words_ready = await done(db.transaction(META, "readonly").objectStore(META).get(WORDS_DONE)) is not None
+        return store
 
     # ------------------------------------------------------------ CallStore (synchronous to the core)
 
@@ -186,8 +199,119 @@ class CallsDB:
 
     # ------------------------------------------------------------ reading
 
-    async def count(self) -> int:
-        return int(await done(self.db.transaction(CALLS, "readonly").objectStore(CALLS).count()))
+    async def count(self, outcome: str | None = None) -> int:
+        """How many calls are stored (with this outcome: "" for the live ones)."""
+        calls = self.db.transaction(CALLS, "readonly").objectStore(CALLS)
+        if outcome is None:
+            return int(await done(calls.count()))
+        return int(await done(calls.index("outcome").count(js.IDBKeyRange.only(outcome))))
+
+    async def newest_page(self, before: Cursor | None, limit: int, outcome: str | None = None) -> list[Stored]:
+        """Up to `limit` calls (with this outcome) that stand before `before`, newest first: a cursor on the start
+        index (or on the outcome's), whatever the history's size."""
+        self._flush()
+        calls = self.db.transaction(CALLS, "readonly").objectStore(CALLS)
+        if outcome is None:
+            # The start index orders calls that started at the same moment by uuid, as a Cursor does.
+            index, bound = calls.index("started"), None if before is None else js.IDBKeyRange.upperBound(before[0])
+            skip = before
+        else:
+            index = calls.index(OUTCOME_STARTED)
+            top = to_js([outcome, *before]) if before is not None else to_js([outcome, js.Infinity])
+            bound, skip = js.IDBKeyRange.bound(to_js([outcome]), top, False, True), None
+        records = await self._last(index, bound, limit, skip)
+        return await self._with_notes(records)
+
+    async def _with_notes(self, records: list[Any]) -> list[Stored]:
+        notes = self.db.transaction(NOTES, "readonly").objectStore(NOTES)
+        found = await asyncio.gather(*(done(notes.get(record.uuid)) for record in records))
+        return [(str(record.text), None if note is None else str(note.text)) for record, note in zip(records, found, strict=True)]
+
+    async def search(self, query: Query, outcome: str | None, most: int) -> list[Cursor] | None:
+        """Where every call the query finds stands, newest first, read through the word indexes of calls and notes;
+        None when they hold more than `most` entries in the query's ranges (too broad: the caller pages instead), or
+        while a version 1 store's records are still getting their words."""
+        if not self.words_ready:
+            return None
+        self._flush()
+        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
+        indexes = [transaction.objectStore(name).index(WORDS) for name in (CALLS, NOTES)]
+        asked = [done(index.getAllKeys(js.IDBKeyRange.bound(low, high), most + 1))
+                 for low, high in query.ranges() for index in indexes]
+        uuids: dict[str, None] = {}
+        for keys in await asyncio.gather(*asked):
+            if keys.length > most:
+                return None
+            uuids.update(dict.fromkeys(str(key) for key in keys))
+        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
+        calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
+        got = await asyncio.gather(*(done(store.get(uuid)) for uuid in uuids for store in (calls, notes)))
+        found = []
+        for call, note in zip(got[::2], got[1::2], strict=True):
+            if call is None or (outcome is not None and str(call.outcome) != outcome):
+                continue
+            held = [*(call.words or []), *((note.words or []) if note is not None else [])]
+            if matches_words([str(word) for word in held], query):
+                found.append((float(call.started), str(call.uuid)))
+        return sorted(found, reverse=True)
+
+    async def add_words(self, on_progress: Callable[[int], None], chunk: int = 1000) -> None:
+        """Give every record of a version 1 store its words, a chunk of records a transaction, each read and written
+        back in its cursor's callbacks (a transaction ends once a task passes with nothing asked of it): the records'
+        other fields are left as they are. Then search may ask the index."""
+        if self.words_ready:
+            return
+        for name, words_of in ((CALLS, _call_words), (NOTES, _note_words)):
+            after: str | None = None
+            done_so_far = 0
+            while True:
+                after, seen = await self._add_words(name, words_of, after, chunk)
+                done_so_far += seen
+                on_progress(done_so_far)
+                if after is None:
+                    break
+        transaction = self.db.transaction(META, "readwrite")
+        transaction.objectStore(META).put(_object({"key": WORDS_DONE}))
+        await finished(transaction)
+        self.words_ready = True
+
+    def _add_words(self, name: str, words_of: Callable[[str], list[str]], after: str | None,
+                   chunk: int) -> asyncio.Future[tuple[str | None, int]]:
+        future: asyncio.Future[tuple[str | None, int]] = asyncio.get_event_loop().create_future()
+        transaction = self.db.transaction(name, "readwrite")
+        request = transaction.objectStore(name).openCursor(None if after is None else js.IDBKeyRange.lowerBound(after, True))
+        seen = [0, None]  # records read, the last uuid
+
+        def step(_event: Any) -> None:
+            cursor = request.result
+            if cursor is None or cursor is jsnull or seen[0] >= chunk:
+                proxy.destroy()
+                return
+            value = cursor.value
+            if value.words is None or value.words is jsnull:
+                try:
+                    value.words = to_js(words_of(str(value.text)))
+                    cursor.update(value)
+                except (ValueError, KeyError, TypeError, IndexError):
+                    pass  # unreadable: kept as it is (the start's load report names it); search will not find it
+            seen[0] += 1
+            seen[1] = str(value.uuid)
+            cursor.continue_()
+
+        def ended(_event: Any) -> None:
+            if not future.done():
+                future.set_result((seen[1] if seen[0] >= chunk else None, seen[0]))
+
+        def failed(_event: Any) -> None:
+            if not future.done():
+                error = transaction.error
+                future.set_exception(OSError(f"{error.name}: {error.message}" if error else "adding words failed"))
+
+        proxy = create_proxy(step)
+        request.onsuccess = proxy
+        transaction.oncomplete = create_once_callable(ended)
+        transaction.onabort = create_once_callable(failed)
+        return future
 
     async def newest(self, limit: int) -> tuple[list[str], list[str]]:
         """The newest `limit` calls' texts (by start time) and their notes' texts.
@@ -239,15 +363,13 @@ class CallsDB:
         earlier = js.IDBKeyRange.bound(to_js([key]), to_js([key, started, uuid]), False, True)
         index = self.db.transaction(CALLS, "readonly").objectStore(CALLS).index(CALLER_STARTED)
         count, records = await asyncio.gather(done(index.count(earlier)), self._last(index, earlier, latest))
-        notes = self.db.transaction(NOTES, "readonly").objectStore(NOTES)
-        found = await asyncio.gather(*(done(notes.get(record.uuid)) for record in records))
-        return int(count), [(str(record.text), None if note is None else str(note.text))
-                            for record, note in zip(records, found, strict=True)]
+        return int(count), await self._with_notes(records)
 
     @staticmethod
-    def _last(index: Any, key_range: Any, limit: int) -> asyncio.Future[list[Any]]:
-        """The last `limit` records of an index's range, last first. The cursor is asked for now, while the
-        transaction is active (a coroutine would ask a task later, when it no longer is)."""
+    def _last(index: Any, key_range: Any, limit: int, skip: Cursor | None = None) -> asyncio.Future[list[Any]]:
+        """The last `limit` records of an index's range, last first, leaving out records that stand at or after `skip`
+        (calls that started with it, at or after its uuid). The cursor is asked for now, while the transaction is active
+        (a coroutine would ask a task later, when it no longer is)."""
         records: list[Any] = []
         future: asyncio.Future[list[Any]] = asyncio.get_event_loop().create_future()
         if limit <= 0:
@@ -258,7 +380,9 @@ class CallsDB:
         def step(_event: Any) -> None:
             cursor = request.result
             if cursor is not None and cursor is not jsnull:
-                records.append(cursor.value)
+                value = cursor.value
+                if skip is None or (float(value.started), str(value.uuid)) < skip:
+                    records.append(value)
             if cursor is None or cursor is jsnull or len(records) >= limit:
                 proxy.destroy()
                 if not future.done():
@@ -286,6 +410,15 @@ class CallsDB:
             uuid: (None if call is None else str(call.text), None if note is None else str(note.text))
             for uuid, call, note in zip(uuids, found[::2], found[1::2], strict=True)
         }
+
+
+def _call_words(text: str) -> list[str]:
+    return search.call_words(persist.decode(text))
+
+
+def _note_words(text: str) -> list[str]:
+    _uuid, note = persist.decode_note(text)
+    return search.annotation_words(note.disposition, note.note)
 
 
 def _commit(transaction: Any) -> None:
