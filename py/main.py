@@ -84,6 +84,7 @@ async def main() -> None:
     js.performance.mark("app-wired")
 
     workspace.reload_all()
+    await workspace.v.timeline.drawn  # the newest calls are on the page when it says it is ready
     router.sync()
     if report.notice:
         dom.show_notice(report.notice)

@@ -1,35 +1,45 @@
-"""The call timeline: newest first, one keyed <li> per call, paged, searchable.
+"""The call timeline: newest first, one keyed <li> per call, paged from the store, searchable.
 
-On an event only the changed call's item is touched, and only the fields that
-changed are written (each write is a call into the browser), so the cost per
-event stays small and does not grow with the history.
+Every page is read from the store (a cursor on its start index, or on its outcome index), and a
+search from its word indexes, so the timeline reaches every stored call whether or not the page
+holds it, and costs the same with 200,000 calls as with fifty. A search too broad for the index
+("a") pages through the calls instead, drawing the first matches as soon as they are found, and
+the count follows.
 
-    timeline = Timeline(log, on_select=card.show)
-    timeline.update(change.call)
+On an event only the changed call's item is touched, and only the fields that changed are
+written (each write is a call into the browser), so the cost per event stays small and does not
+grow with the history.
+
+    timeline = Timeline(log, store, on_select=card.show)
+    timeline.update(change.call, new=change.previous is None)
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..calls import Call
 from ..exports import iso_utc
 from ..log import CallLog
-from ..present import Badge, ItemLook, item_look, matches
-from .dom import by_id, clear, el, listen, local_clock, local_time, spawn
-from .ffi import js
+from ..persist import decode_stored
+from ..ports import Cursor, Stored, StoredCalls
+from ..present import LIVE_FILTER, Badge, ItemLook, item_look, matches
+from ..search import Query, parse_query
+from .dom import Later, by_id, clear, el, listen, local_clock, local_time, spawn
+from .ffi import js, jsnull
 
 PAGE = 50
-COUNT_SLICE = 2000  # calls matched per slice while counting a search's results
+SCAN = 500  # calls read a slice at a time where a search pages through the calls
+MOST = 5000  # index entries a search reads before it pages through the calls instead
 
 
 class Timeline:
-    def __init__(self, log: CallLog, on_select: Callable[[Call], None]) -> None:
+    def __init__(self, log: CallLog, store: StoredCalls, on_select: Callable[[Call], None]) -> None:
         self.log = log
+        self.store = store
         self.on_select = on_select
         self.root = by_id("timeline")
         self.empty = by_id("timeline-empty")
@@ -40,66 +50,150 @@ class Timeline:
         self.items: dict[str, Any] = {}
         self.selected: str | None = None
         self.parts: dict[str, _Parts] = {}
-        self.limit = PAGE
-        self._generation = 0  # each full redraw; a count left from an earlier one stops
+        self._generation = 0  # each full redraw; reads and counts left from an earlier one stop
         self.query = ""
+        self.parsed: Query | None = None
         self.outcome = ""
+        self.total: int | None = None  # the calls the filters find (None: still counting)
+        self.found: list[Cursor] | None = None  # a search the index answered: every match, newest first
+        self.oldest: Cursor | None = None  # where the last page ended: the next begins after it
+        self.exhausted = False  # no older call is left to show
+        self.found_at = 0  # where in `found` the next page begins
+        self.drawn: asyncio.Future[Any] = asyncio.get_event_loop().create_future()  # the last redraw's first page is shown
+        self._recount = Later(lambda: spawn(self._count_all(self._generation)))
         listen(self.more, "click", lambda _e: self.show_more())
         listen(self.search, "input", lambda _e: self._refilter())
         listen(self.filter, "change", lambda _e: self._refilter())
         listen(self.root, "click", self._clicked)
 
-    # ------------------------------------------------------------ rendering
+    # ------------------------------------------------------------ reading from the store
+
+    def _outcome_key(self) -> str | None:
+        """The outcome index's key for the filter: "" holds the live calls (no outcome yet)."""
+        return None if not self.outcome else "" if self.outcome == LIVE_FILTER else self.outcome
+
+    @property
+    def filtered(self) -> bool:
+        return self.parsed is not None or bool(self.outcome)
 
     def render_all(self) -> None:
-        clear(self.root)
-        self.items.clear()
-        self.parts.clear()
+        """Draw the first page again from the store (the filters changed, or the whole history did)."""
         self._generation += 1
-        calls: Iterable[Call] = self.log.newest_first()
-        held: list[Call] = []
-        scanned = 0
-        if self.query or self.outcome:
-            # The first page of matches is drawn as soon as it is found; the rest are counted after, a slice
-            # at a time, so a search over tens of thousands of calls answers at once.
-            held = list(calls)  # the calls as they are now: the count goes on over these
-            found: list[Call] = []
-            for call in held:
-                scanned += 1
-                if matches(call, self.query, self.outcome):
+        self.total = None
+        self.found = None
+        self.oldest = None
+        self.exhausted = False
+        self.found_at = 0
+        drawn = asyncio.get_event_loop().create_future()
+        if not self.drawn.done():
+            self.drawn.add_done_callback(lambda _f: drawn.done() or drawn.set_result(None))
+        self.drawn = drawn
+        spawn(self._first_page(self._generation, drawn))
+
+    async def _first_page(self, generation: int, drawn: asyncio.Future[Any]) -> None:
+        try:
+            if self.parsed is not None:
+                self.found = await self.store.search(self.parsed, self._outcome_key(), MOST)
+            calls = await self._next_page(generation)
+            if generation != self._generation:
+                return
+            clear(self.root)
+            self.items.clear()
+            self.parts.clear()
+            self._append(calls)
+            if self.found is not None:
+                self.total = len(self.found)
+            self._footer()
+        finally:
+            if not drawn.done():
+                drawn.set_result(None)
+        if self.parsed is None:  # the count follows the page: a count of a store's index grows with the history
+            total = await self.store.count(self._outcome_key())
+            if generation == self._generation:
+                self.total = total
+                self._footer()
+        if self.total is None:  # a search too broad for the index: the count follows, a slice at a time
+            await self._count_broad(generation)
+
+    async def _next_page(self, generation: int) -> list[Call]:
+        """The next PAGE calls the filters find, older than those shown."""
+        if self.found is not None:
+            begin = self.found_at
+            cursors = self.found[begin : begin + PAGE]
+            self.found_at = begin + len(cursors)
+            self.exhausted = self.found_at >= len(self.found)
+            stored = await self.store.get_many([uuid for _started, uuid in cursors])
+            return self._calls([stored[uuid] for _started, uuid in cursors if stored[uuid][0] is not None])
+        if self.parsed is None:
+            calls = self._calls(await self.store.newest_page(self.oldest, PAGE, self._outcome_key()))
+            self.exhausted = len(calls) < PAGE
+            if calls:
+                self.oldest = (calls[-1].started_at, calls[-1].uuid)
+            return calls
+        found: list[Call] = []
+        while len(found) < PAGE and generation == self._generation:
+            page = self._calls(await self.store.newest_page(self.oldest, SCAN, self._outcome_key()))
+            for call in page:
+                self.oldest = (call.started_at, call.uuid)
+                if matches(call, self.parsed, ""):
                     found.append(call)
-                    if len(found) == self.limit:
+                    if len(found) == PAGE:
                         break
-            calls = found
+            if len(page) < SCAN and (not page or self.oldest == (page[-1].started_at, page[-1].uuid)):
+                self.exhausted = True
+                break
+        return found
+
+    async def _count_broad(self, generation: int) -> None:
+        """Count what a broad search finds, over every stored call, a slice a task."""
+        found, before = 0, None
+        while generation == self._generation:
+            page = self._calls(await self.store.newest_page(before, SCAN, self._outcome_key()))
+            found += sum(1 for call in page if matches(call, self.parsed, ""))
+            if len(page) < SCAN:
+                break
+            before = (page[-1].started_at, page[-1].uuid)
+            await asyncio.sleep(0)
+        if generation == self._generation:
+            self.total = found
+            self._footer()
+
+    async def _count_all(self, generation: int) -> None:
+        """The unfiltered count, read again after calls were added (a count on the store's index)."""
+        if self.filtered:
+            return
+        total = await self.store.count()
+        if generation == self._generation:
+            self.total = total
+            self._footer()
+
+    @staticmethod
+    def _calls(stored: list[Stored]) -> list[Call]:
+        calls = []
+        for text, note in stored:
+            try:
+                calls.append(decode_stored(text, note))
+            except (ValueError, KeyError, TypeError, IndexError):
+                continue  # unreadable: the start's load report names it, and it is kept as it is
+        return calls
+
+    def _append(self, calls: list[Call]) -> None:
         page = js.document.createDocumentFragment()
-        for call in itertools.islice(calls, self.limit):
-            item = self._item(call)
+        for call in calls:
+            if call.uuid in self.items:
+                continue
+            held = self.log.get(call.uuid) or call  # the page's own copy is the newest
+            item = self._item(held)
             self.items[call.uuid] = item
             page.append(item)
         self.root.append(page)
-        if not (self.query or self.outcome):
-            self._footer(len(self.items), len(self.log))  # unfiltered: no need to look at the calls past the first page
-        elif scanned < len(held):
-            self.more.hidden = True
-            self.empty.hidden = True
-            self.count.textContent = f"{len(self.items)}+ matching, counting…"
-            spawn(self._count_rest(held, scanned, len(self.items), self._generation))
-        else:
-            self._footer(len(self.items), len(self.items))
 
-    async def _count_rest(self, held: list[Call], start: int, found: int, generation: int) -> None:
-        for begin in range(start, len(held), COUNT_SLICE):
-            await asyncio.sleep(0)  # let the page draw and take input between slices
-            if generation != self._generation:
-                return  # the search changed, or the page was drawn again
-            found += sum(1 for call in held[begin : begin + COUNT_SLICE] if matches(call, self.query, self.outcome))
-        if generation == self._generation:
-            self._footer(len(self.items), found)
+    # ------------------------------------------------------------ changes
 
-    def update(self, call: Call) -> None:
+    def update(self, call: Call, *, new: bool = False) -> None:
         """Re-render one call: replace its item, or put a new call on top."""
         old = self.items.get(call.uuid)
-        visible = matches(call, self.query, self.outcome)
+        visible = matches(call, self.parsed, self.outcome)
         if old is not None:
             if visible:
                 self._fill(self.parts[call.uuid], call)
@@ -107,18 +201,31 @@ class Timeline:
                 old.remove()
                 del self.items[call.uuid]
                 self.parts.pop(call.uuid, None)
-        elif visible:
+                if self.filtered and self.total is not None:
+                    self.total -= 1
+        elif visible and self._is_newest(call):
             item = self._item(call)
             self.items[call.uuid] = item
             self.root.prepend(item)
-            if len(self.items) > self.limit:  # keep the page the same size: drop the oldest shown item
-                last = self.root.lastElementChild
-                self.items.pop(str(last.dataset.uuid), None)
-                self.parts.pop(str(last.dataset.uuid), None)
-                last.remove()
+            if self.filtered and self.total is not None:
+                self.total += 1
+            if self.found is not None:
+                self.found.insert(0, (call.started_at, call.uuid))
+                self.found_at += 1
+        if new and not self.filtered:
+            self._recount()  # read a task later: the count is the store's, and this message's write is queued
         self.empty.hidden = bool(self.items)
-        if not (self.query or self.outcome):
-            self.count.textContent = self._count_text(len(self.log))
+        if self.total is not None:
+            self._footer()
+
+    def _is_newest(self, call: Call) -> bool:
+        """A call that stands before every shown one goes on top; an older one waits for its page."""
+        first = self.root.firstElementChild
+        if first is None or first is jsnull:
+            return True
+        parts = self.parts.get(str(first.dataset.uuid))
+        shown = parts.call if parts is not None else None
+        return shown is None or (call.started_at, call.uuid) > (shown.started_at, shown.uuid)
 
     def remove(self, uuid: str) -> None:
         """Take a call off the page (another tab's store no longer has it)."""
@@ -129,12 +236,8 @@ class Timeline:
         self.empty.hidden = bool(self.items)
 
     def more_loaded(self) -> None:
-        """Older calls were added behind the shown ones (read in the background): only the footer
-        changes, unless the page was not full or a search is on, which may now match them."""
-        if self.query or self.outcome or len(self.items) < self.limit:
-            self.render_all()
-        else:
-            self._footer(len(self.items), len(self.log))
+        """Older calls were read into the page: the timeline reads the store, so only a count may follow."""
+        self._recount()
 
     def select(self, uuid: str | None) -> None:
         previous, self.selected = self.selected, uuid
@@ -146,21 +249,30 @@ class Timeline:
             self.items[uuid].classList.add("selected")
 
     def show_more(self) -> None:
-        self.limit += PAGE
-        self.render_all()
+        spawn(self._more(self._generation))
+
+    async def _more(self, generation: int) -> None:
+        calls = await self._next_page(generation)
+        if generation == self._generation:
+            self._append(calls)
+            self._footer()
 
     def _refilter(self) -> None:
         self.query = str(self.search.value).strip()
+        self.parsed = parse_query(self.query)
         self.outcome = str(self.filter.value)
-        self.limit = PAGE
         self.render_all()
 
-    def _footer(self, shown: int, total: int) -> None:
-        self.more.hidden = shown >= total
-        self.more.textContent = f"Show more ({total - shown} older)"
-        self.empty.hidden = total > 0
-        filtered = bool(self.query or self.outcome)
-        self.count.textContent = f"{total} matching" if filtered else self._count_text(total)
+    def _footer(self) -> None:
+        shown, total = len(self.items), self.total
+        left = None if total is None else max(0, total - shown)
+        self.more.hidden = self.exhausted or left == 0
+        self.more.textContent = "Show more" if left is None else f"Show more ({left} older)"
+        self.empty.hidden = shown > 0 or total is None or total > 0
+        if total is None:
+            self.count.textContent = f"{shown}+ {'matching' if self.filtered else 'calls'}, counting…"
+        else:
+            self.count.textContent = f"{total} matching" if self.filtered else self._count_text(total)
 
     @staticmethod
     def _count_text(total: int) -> str:
@@ -170,7 +282,9 @@ class Timeline:
         button = event.target.closest("button.call-open")
         if not button:  # closest() gives JS null (falsy) off the buttons
             return
-        call = self.log.get(str(button.dataset.uuid))
+        uuid = str(button.dataset.uuid)
+        parts = self.parts.get(uuid)
+        call = self.log.get(uuid) or (parts.call if parts is not None else None)  # the page's copy, else the one drawn
         if call is not None:
             self.select(call.uuid)
             self.on_select(call)

@@ -78,7 +78,7 @@ class Workspace:
             card=ContactCard(by_id("contact-card"), partner=partner),
             history=CallerHistory(log, store, on_select=self.select, clock=time.time),
             notes=NotesPanel(log, settings, on_saved=self.annotated),
-            timeline=Timeline(log, on_select=self.select),
+            timeline=Timeline(log, store, on_select=self.select),
             callbacks=CallBacksView(CallBacks(log.callers, storage), clock=time.time),
             today=TodayPanel(log, clock=time.time),
             router=router,
@@ -143,7 +143,7 @@ class Workspace:
         """After each accepted event (a PhoneApp view)."""
         if not change.changed:
             return
-        self.v.timeline.update(change.call)
+        self.v.timeline.update(change.call, new=change.previous is None)
         ringing = self.v.alerts.ringing
         active = self.log.active()
         self.v.alerts.call_active = active is not None
@@ -205,7 +205,7 @@ class Workspace:
         if call is None:
             self.v.timeline.remove(uuid)
         else:
-            self.v.timeline.update(call)
+            self.v.timeline.update(call, new=True)  # new to this page, perhaps: the count is read again
         if self.v.card.shown_uuid == uuid:
             self.show(call)
         self.derived_changed()
