@@ -76,11 +76,14 @@ class StoredCalls(CallStore, Protocol):
     """A call store the page can also read back, a page at a time (the browser's database, or memory)."""
 
     durable: bool  # outlives the page
+    words_ready: bool  # every record has its words: search may ask the index
 
     async def count(self, outcome: str | None = None) -> int: ...
     async def newest(self, limit: int) -> tuple[list[str], list[str]]: ...
     async def newest_page(self, before: Cursor | None, limit: int, outcome: str | None = None) -> list[Stored]: ...
     async def search(self, query: Query, outcome: str | None, most: int) -> list[Cursor] | None: ...
+    async def add_words(self, on_progress: Callable[[int], None]) -> None: ...
+    async def quiet(self) -> None: ...
     async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]: ...
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]: ...
     async def caller_history(self, key: str, before: tuple[float, str], latest: int) -> tuple[int, list[Stored]]: ...
@@ -116,6 +119,7 @@ class MemoryCallStore:
     # ------------------------------------------------------------ reading (the async side of the browser's store)
 
     durable = False  # nothing here outlives the page: an older version's stored calls are not moved into it
+    words_ready = True  # every entry is put with its words
 
     async def count(self, outcome: str | None = None) -> int:
         """How many calls are stored (with this outcome: "" for the live ones)."""
@@ -141,6 +145,12 @@ class MemoryCallStore:
         found = [(e["started"], e["uuid"]) for e in candidates
                  if (outcome is None or e["outcome"] == outcome) and matches_words(self._words(e), query)]
         return sorted(found, reverse=True)
+
+    async def add_words(self, on_progress: Callable[[int], None]) -> None:
+        """Every entry here was put with its words."""
+
+    async def quiet(self) -> None:
+        """No write is ever in flight here."""
 
     def _words(self, entry: CallEntry) -> list[str]:
         return [*entry.get("words", ()), *(self.notes.get(entry["uuid"]) or {}).get("words", ())]

@@ -237,6 +237,24 @@ def test_a_version_1_database_is_used_as_it_is_and_the_card_counts_every_stored_
     assert app.tab.text("#history-line").startswith(f"{n // 20} earlier calls"), "read from the store, not the page's few"
     assert app.tab.js("""() => new Promise((resolve) => { const r = indexedDB.open('cloudtalk');
         r.onsuccess = () => { const db = r.result; const names = [...db.transaction('calls').objectStore('calls').indexNames];
-        db.close(); resolve([db.version, names.sort()]); }; })""") == [2, ["caller", "caller_started", "outcome", "started"]]
+        db.close(); resolve([db.version, names.sort()]); }; })""") == [2, ["caller", "caller_started", "outcome", "outcome_started", "started", "words"]]
     assert app.stored_count("v1-") == n, "every call of version 1 is where it was"
+    # Search reaches the oldest call, though neither it nor its words are in the page yet.
+    app.tab.fill("#search", "7946 0001")
+    app.tab.wait(f"document.getElementById('timeline-count').textContent === '{n // 20 + 1} matching'")
+    assert app.tab.count(app.item("v1-0000")) == 1
+    assert app.tab.js("document.getElementById('timeline-count').dataset.read") == "scan", "version 1's records have no words yet"
+    # Started again without holding the background work back: the records get their words, and the index answers.
+    app.tab.js("() => { sessionStorage.removeItem('cloudtalkHold'); }")
+    app.reload()
+    app.tab.wait("document.getElementById('search').dataset.index === 'ready'", timeout_ms=60_000)
+    app.tab.fill("#search", "7946 0001")
+    app.tab.wait("document.getElementById('timeline-count').dataset.read === 'index'")
+    app.tab.wait(f"document.getElementById('timeline-count').textContent === '{n // 20 + 1} matching'")
+    assert app.tab.js("""() => new Promise((resolve) => { const r = indexedDB.open('cloudtalk'); r.onsuccess = () => {
+        const get = r.result.transaction('calls').objectStore('calls').get('v1-0000');
+        get.onsuccess = () => { r.result.close(); resolve(get.result.words); }; }; })""") == [
+        "unknown", "caller", "#442079460001", "#42079460001", "#2079460001", "#079460001", "#79460001", "#9460001", "#460001", "#60001", "#0001",
+        "#001", "#01", "#1"]
+    assert app.stored_count("v1-") == n and app.stored("v1-0000")["note"] == "noted in version 1", "nothing else changed"
     assert app.stored("v1-0000")["note"] == "noted in version 1"

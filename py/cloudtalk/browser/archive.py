@@ -167,8 +167,23 @@ class Archive:
                             f"under '{persist.BACKUP_PREFIX}'.")
 
     def load_the_rest(self) -> None:
+        """The background work after going live: the older calls read in, then (once, for a store an older version
+        wrote) every record given the words search's index reads."""
+        spawn(self._background())
+
+    async def _background(self) -> None:
         if self.loading:
-            spawn(self._load_the_rest())
+            await self._load_the_rest()
+        total = self.stored_total
+
+        def progress(done: int) -> None:
+            self.progress.show(f"Preparing search: {min(done, total):,} of {total:,} calls", min(done, total), total)
+
+        try:
+            await self.store.add_words(progress)
+        finally:
+            self.progress.finish("")
+            self._more()
 
     async def _load_the_rest(self) -> None:
         after: str | None = None

@@ -103,6 +103,7 @@ class CallsDB:
         self._waiting: list[Callable[[], None]] = []  # told once this task's writes are committed
         self.commits = 0
         self.words_ready = False  # every record has its words: search may ask the index
+        self._writes: set[asyncio.Future[Any]] = set()  # write transactions not yet committed
 
     durable = True
 
@@ -146,9 +147,21 @@ class CallsDB:
         for (store, _uuid), entry in batch.items():
             (calls if store == CALLS else notes).put(_object(entry))
         committed = finished(transaction)  # listening now: the commit may end before a spawned coroutine first runs
+        self._writing(committed)
         _commit(transaction)
         waiting, self._waiting = self._waiting, []
         spawn(self._settle(committed, batch, waiting))
+
+    def _writing(self, committed: asyncio.Future[Any]) -> None:
+        self._writes.add(committed)
+        committed.add_done_callback(self._writes.discard)
+
+    async def quiet(self) -> None:
+        """Wait until no write of this page is in flight. A long read (a search paging through the calls) asks first:
+        in Chromium a write waits while reads keep coming (one of this store's writes waited over a minute behind a
+        search asked again and again), and a write waiting is a call not yet safe."""
+        while self._writes:
+            await asyncio.wait(list(self._writes))
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """`callback` once what this task wrote is committed (or refused), at once if it wrote nothing: the benchmark's
@@ -250,15 +263,14 @@ class CallsDB:
         for call, note in zip(got[::2], got[1::2], strict=True):
             if call is None or (outcome is not None and str(call.outcome) != outcome):
                 continue
-            held = [*(call.words or []), *((note.words or []) if note is not None else [])]
+            held = [*(getattr(call, "words", None) or []), *((getattr(note, "words", None) or []) if note is not None else [])]
             if matches_words([str(word) for word in held], query):
                 found.append((float(call.started), str(call.uuid)))
         return sorted(found, reverse=True)
 
-    async def add_words(self, on_progress: Callable[[int], None], chunk: int = 1000) -> None:
-        """Give every record of a version 1 store its words, a chunk of records a transaction, each read and written
-        back in its cursor's callbacks (a transaction ends once a task passes with nothing asked of it): the records'
-        other fields are left as they are. Then search may ask the index."""
+    async def add_words(self, on_progress: Callable[[int], None], chunk: int = 500) -> None:
+        """Give every record of a version 1 store its words, a chunk of records a transaction (see _add_words): the
+        records' other fields are left as they are. Then search may ask the index."""
         if self.words_ready:
             return
         for name, words_of in ((CALLS, _call_words), (NOTES, _note_words)):
@@ -277,40 +289,41 @@ class CallsDB:
 
     def _add_words(self, name: str, words_of: Callable[[str], list[str]], after: str | None,
                    chunk: int) -> asyncio.Future[tuple[str | None, int]]:
+        """One chunk: its records read with one request, and those without words written back from that request's
+        success handler, in the same transaction (no other write can come between). No cursor is kept open across
+        events: Chromium stalled such a cursor for good once the page's reads queued behind its transaction."""
         future: asyncio.Future[tuple[str | None, int]] = asyncio.get_event_loop().create_future()
         transaction = self.db.transaction(name, "readwrite")
-        request = transaction.objectStore(name).openCursor(None if after is None else js.IDBKeyRange.lowerBound(after, True))
-        seen = [0, None]  # records read, the last uuid
+        store = transaction.objectStore(name)
+        request = store.getAll(None if after is None else js.IDBKeyRange.lowerBound(after, True), chunk)
+        read: list[Any] = [0, None]  # records read, the last uuid
 
-        def step(_event: Any) -> None:
-            cursor = request.result
-            if cursor is None or cursor is jsnull or seen[0] >= chunk:
-                proxy.destroy()
-                return
-            value = cursor.value
-            if value.words is None or value.words is jsnull:
+        def got(_event: Any) -> None:
+            records = request.result
+            read[0] = int(records.length)
+            for record in records:
+                read[1] = str(record.uuid)
+                if getattr(record, "words", None) not in (None, jsnull):  # (a missing field is an AttributeError)
+                    continue
                 try:
-                    value.words = to_js(words_of(str(value.text)))
-                    cursor.update(value)
+                    record.words = to_js(words_of(str(record.text)))
                 except (ValueError, KeyError, TypeError, IndexError):
-                    pass  # unreadable: kept as it is (the start's load report names it); search will not find it
-            seen[0] += 1
-            seen[1] = str(value.uuid)
-            cursor.continue_()
+                    continue  # unreadable: kept as it is (the start's load report names it); search will not find it
+                store.put(record)
 
         def ended(_event: Any) -> None:
             if not future.done():
-                future.set_result((seen[1] if seen[0] >= chunk else None, seen[0]))
+                future.set_result((read[1] if read[0] >= chunk else None, read[0]))
 
         def failed(_event: Any) -> None:
             if not future.done():
                 error = transaction.error
                 future.set_exception(OSError(f"{error.name}: {error.message}" if error else "adding words failed"))
 
-        proxy = create_proxy(step)
-        request.onsuccess = proxy
+        request.onsuccess = create_once_callable(got)
         transaction.oncomplete = create_once_callable(ended)
         transaction.onabort = create_once_callable(failed)
+        self._writing(future)
         return future
 
     async def newest(self, limit: int) -> tuple[list[str], list[str]]:

@@ -17,9 +17,9 @@ grow with the history.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..calls import Call
 from ..exports import iso_utc
@@ -30,6 +30,8 @@ from ..present import LIVE_FILTER, Badge, ItemLook, item_look, matches
 from ..search import Query, parse_query
 from .dom import Later, by_id, clear, el, listen, local_clock, local_time, spawn
 from .ffi import js, jsnull
+
+T = TypeVar("T")
 
 PAGE = 50
 SCAN = 500  # calls read a slice at a time where a search pages through the calls
@@ -60,6 +62,7 @@ class Timeline:
         self.exhausted = False  # no older call is left to show
         self.found_at = 0  # where in `found` the next page begins
         self.drawn: asyncio.Future[Any] = asyncio.get_event_loop().create_future()  # the last redraw's first page is shown
+        self._reading = asyncio.Lock()
         self._recount = Later(lambda: spawn(self._count_all(self._generation)))
         listen(self.more, "click", lambda _e: self.show_more())
         listen(self.search, "input", lambda _e: self._refilter())
@@ -93,7 +96,7 @@ class Timeline:
     async def _first_page(self, generation: int, drawn: asyncio.Future[Any]) -> None:
         try:
             if self.parsed is not None:
-                self.found = await self.store.search(self.parsed, self._outcome_key(), MOST)
+                self.found = await self._read(self.store.search, self.parsed, self._outcome_key(), MOST)
             calls = await self._next_page(generation)
             if generation != self._generation:
                 return
@@ -103,12 +106,14 @@ class Timeline:
             self._append(calls)
             if self.found is not None:
                 self.total = len(self.found)
+            # How the page was found, for tests: the word indexes, paging through the calls, or the start's or outcome's
+            self.count.dataset.read = "index" if self.found is not None else "scan" if self.parsed else "pages"
             self._footer()
         finally:
             if not drawn.done():
                 drawn.set_result(None)
         if self.parsed is None:  # the count follows the page: a count of a store's index grows with the history
-            total = await self.store.count(self._outcome_key())
+            total = await self._read(self.store.count, self._outcome_key())
             if generation == self._generation:
                 self.total = total
                 self._footer()
@@ -122,17 +127,17 @@ class Timeline:
             cursors = self.found[begin : begin + PAGE]
             self.found_at = begin + len(cursors)
             self.exhausted = self.found_at >= len(self.found)
-            stored = await self.store.get_many([uuid for _started, uuid in cursors])
+            stored = await self._read(self.store.get_many, [uuid for _started, uuid in cursors])
             return self._calls([stored[uuid] for _started, uuid in cursors if stored[uuid][0] is not None])
         if self.parsed is None:
-            calls = self._calls(await self.store.newest_page(self.oldest, PAGE, self._outcome_key()))
+            calls = self._calls(await self._read(self.store.newest_page, self.oldest, PAGE, self._outcome_key()))
             self.exhausted = len(calls) < PAGE
             if calls:
                 self.oldest = (calls[-1].started_at, calls[-1].uuid)
             return calls
         found: list[Call] = []
         while len(found) < PAGE and generation == self._generation:
-            page = self._calls(await self.store.newest_page(self.oldest, SCAN, self._outcome_key()))
+            page = self._calls(await self._read(self.store.newest_page, self.oldest, SCAN, self._outcome_key()))
             for call in page:
                 self.oldest = (call.started_at, call.uuid)
                 if matches(call, self.parsed, ""):
@@ -148,7 +153,7 @@ class Timeline:
         """Count what a broad search finds, over every stored call, a slice a task."""
         found, before = 0, None
         while generation == self._generation:
-            page = self._calls(await self.store.newest_page(before, SCAN, self._outcome_key()))
+            page = self._calls(await self._read(self.store.newest_page, before, SCAN, self._outcome_key()))
             found += sum(1 for call in page if matches(call, self.parsed, ""))
             if len(page) < SCAN:
                 break
@@ -162,10 +167,17 @@ class Timeline:
         """The unfiltered count, read again after calls were added (a count on the store's index)."""
         if self.filtered:
             return
-        total = await self.store.count()
+        total = await self._read(self.store.count)
         if generation == self._generation:
             self.total = total
             self._footer()
+
+    async def _read(self, read: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """One read of the store at a time, and none while a write is in flight: a search typed letter by letter starts
+        reads for each letter, and in Chromium a write waited over a minute behind reads that kept coming."""
+        async with self._reading:
+            await self.store.quiet()  # and never while a write of this page waits to be committed
+            return await read(*args)
 
     @staticmethod
     def _calls(stored: list[Stored]) -> list[Call]:
@@ -236,7 +248,9 @@ class Timeline:
         self.empty.hidden = bool(self.items)
 
     def more_loaded(self) -> None:
-        """Older calls were read into the page: the timeline reads the store, so only a count may follow."""
+        """Older calls were read into the page (or the store's records got their words): the timeline reads the store,
+        so only a count may follow. The search box says whether the word index is complete (for tests)."""
+        self.search.dataset.index = "ready" if self.store.words_ready else "preparing"
         self._recount()
 
     def select(self, uuid: str | None) -> None:
