@@ -96,13 +96,7 @@ async def stored_history(store: StoredCalls, call: Call, latest: int = 5) -> His
     if key is None:
         return History(0, ())
     count, stored = await store.caller_history(key, (call.started_at, call.uuid), latest)
-    earlier = []
-    for text, note_text in stored:
-        try:
-            earlier.append(persist.decode_stored(text, note_text))
-        except (ValueError, KeyError, TypeError, IndexError):
-            continue  # counted, not listed: the start's load report names the unreadable record
-    return History(count, tuple(earlier))
+    return History(count, tuple(persist.decode_readable(stored)))  # an unreadable one is counted, not listed
 
 
 class CallerIndex:

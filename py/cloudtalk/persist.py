@@ -13,7 +13,7 @@ localStorage under a versioned key; `legacy_calls` reads those for the one-time 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,6 +167,18 @@ def decode(text: str, note: Note | None = None) -> Call:
 def decode_stored(text: str, note_text: str | None) -> Call:
     """A call as the store holds it: its record's text and, if it has one, its note record's text."""
     return decode(text, decode_note(note_text)[1] if note_text is not None else None)
+
+
+def decode_readable(stored: Iterable[tuple[str, str | None]]) -> list[Call]:
+    """The calls of these stored texts (each with its note's text), leaving out any that cannot be read: a start's load
+    report names those, and the store keeps them as they are."""
+    calls = []
+    for text, note_text in stored:
+        try:
+            calls.append(decode_stored(text, note_text))
+        except (ValueError, KeyError, TypeError, IndexError):
+            continue
+    return calls
 
 
 def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,11 @@
 The chart is inline SVG drawn from Python (a handful of rects: no chart library on the boot
 path), with its numbers as a text alternative. Redrawn at most once a second, off the message handler.
 
-    panel = TodayPanel(log, clock=time.time)
+    panel = TodayPanel(log, store, clock=time.time)
     panel.changed()
+
+Today's calls are read from the store, newest first, back to the day's start (a range of its start
+index): every one of them, whether or not the page has loaded them.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..calls import Call
 from ..log import CallLog
+from ..persist import decode_readable
+from ..ports import StoredCalls
 from ..present import duration
-from ..today import chart, describe, today
-from .dom import Later, by_id, clear, el, utc_offset_minutes
+from ..today import Today, chart, describe, local_day_start, today
+from .dom import Later, by_id, clear, el, spawn, utc_offset_minutes
 from .ffi import js
 
 SVG = "http://www.w3.org/2000/svg"
@@ -32,10 +38,15 @@ def _svg(tag: str, text: str | None = None, **attrs: object) -> Any:
     return node
 
 
+DAY_PAGE = 200  # today's calls read a page at a time
+
+
 class TodayPanel:
-    def __init__(self, log: CallLog, clock: Callable[[], float]) -> None:
+    def __init__(self, log: CallLog, store: StoredCalls, clock: Callable[[], float]) -> None:
         self.log = log
+        self.store = store
         self.clock = clock
+        self.asked = 0  # each render asked for: an answer to an earlier one is not drawn
         self.counts = by_id("today-counts")
         self.svg = by_id("today-chart")
         self.text = by_id("today-chart-text")
@@ -44,7 +55,24 @@ class TodayPanel:
         self.changed = Later(self.render, after_ms=REDRAW_MS)
 
     def render(self) -> None:
-        summary = today(self.log.newest_first(), now=self.clock(), utc_offset_minutes=utc_offset_minutes())
+        self.asked += 1
+        spawn(self._render(self.asked))
+
+    async def _render(self, asked: int) -> None:
+        now, offset = self.clock(), utc_offset_minutes()
+        start = local_day_start(now, offset)
+        calls: list[Call] = []
+        before = None
+        while True:
+            page = decode_readable(await self.store.newest_page(before, DAY_PAGE))
+            calls += [self.log.get(call.uuid) or call for call in page if call.started_at >= start]
+            if len(page) < DAY_PAGE or page[-1].started_at < start:
+                break
+            before = (page[-1].started_at, page[-1].uuid)
+        if asked == self.asked:
+            self._draw(today(calls, now=now, utc_offset_minutes=offset))
+
+    def _draw(self, summary: Today) -> None:
         clear(self.counts)
         self.counts.append(el("li", None, el("strong", str(summary.total)), el("span", " calls")))
         for outcome, count in summary.by_outcome.items():

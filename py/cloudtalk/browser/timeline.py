@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from ..calls import Call
 from ..exports import iso_utc
 from ..log import CallLog
-from ..persist import decode_stored
+from ..persist import decode_readable
 from ..ports import Cursor, Stored, StoredCalls
 from ..present import LIVE_FILTER, Badge, ItemLook, item_look, matches
 from ..search import Query, parse_query
@@ -52,18 +52,13 @@ class Timeline:
         self.items: dict[str, Any] = {}
         self.selected: str | None = None
         self.parts: dict[str, _Parts] = {}
-        self._generation = 0  # each full redraw; reads and counts left from an earlier one stop
         self.query = ""
         self.parsed: Query | None = None
         self.outcome = ""
-        self.total: int | None = None  # the calls the filters find (None: still counting)
-        self.found: list[Cursor] | None = None  # a search the index answered: every match, newest first
-        self.oldest: Cursor | None = None  # where the last page ended: the next begins after it
-        self.exhausted = False  # no older call is left to show
-        self.found_at = 0  # where in `found` the next page begins
+        self.listing = _Listing(None, None)  # what the last redraw lists (a stale redraw's reads touch only its own)
         self.drawn: asyncio.Future[Any] = asyncio.get_event_loop().create_future()  # the last redraw's first page is shown
         self._reading = asyncio.Lock()
-        self._recount = Later(lambda: spawn(self._count_all(self._generation)))
+        self._recount = Later(lambda: spawn(self._count_all(self.listing)))
         listen(self.more, "click", lambda _e: self.show_more())
         listen(self.search, "input", lambda _e: self._refilter())
         listen(self.filter, "change", lambda _e: self._refilter())
@@ -81,95 +76,89 @@ class Timeline:
 
     def render_all(self) -> None:
         """Draw the first page again from the store (the filters changed, or the whole history did)."""
-        self._generation += 1
-        self.total = None
-        self.found = None
-        self.oldest = None
-        self.exhausted = False
-        self.found_at = 0
+        self.listing = listing = _Listing(self.parsed, self._outcome_key())
         drawn = asyncio.get_event_loop().create_future()
         if not self.drawn.done():
             self.drawn.add_done_callback(lambda _f: drawn.done() or drawn.set_result(None))
         self.drawn = drawn
-        spawn(self._first_page(self._generation, drawn))
+        spawn(self._first_page(listing, drawn))
 
-    async def _first_page(self, generation: int, drawn: asyncio.Future[Any]) -> None:
+    async def _first_page(self, listing: _Listing, drawn: asyncio.Future[Any]) -> None:
         try:
-            if self.parsed is not None:
-                self.found = await self._read(self.store.search, self.parsed, self._outcome_key(), MOST)
-            calls = await self._next_page(generation)
-            if generation != self._generation:
+            if listing.parsed is not None:
+                listing.found = await self._read(self.store.search, listing.parsed, listing.outcome, MOST)
+            calls = await self._next_page(listing)
+            if listing is not self.listing:
                 return
             clear(self.root)
             self.items.clear()
             self.parts.clear()
             self._append(calls)
-            if self.found is not None:
-                self.total = len(self.found)
+            if listing.found is not None:
+                listing.total = len(listing.found)
             # How the page was found, for tests: the word indexes, paging through the calls, or the start's or outcome's
-            self.count.dataset.read = "index" if self.found is not None else "scan" if self.parsed else "pages"
+            self.count.dataset.read = "index" if listing.found is not None else "scan" if listing.parsed else "pages"
             self._footer()
         finally:
             if not drawn.done():
                 drawn.set_result(None)
-        if self.parsed is None:  # the count follows the page: a count of a store's index grows with the history
-            total = await self._read(self.store.count, self._outcome_key())
-            if generation == self._generation:
-                self.total = total
+        if listing.parsed is None:  # the count follows the page: a count of a store's index grows with the history
+            total = await self._read(self.store.count, listing.outcome)
+            if listing is self.listing:
+                listing.total = total
                 self._footer()
-        if self.total is None:  # a search too broad for the index: the count follows, a slice at a time
-            await self._count_broad(generation)
+        if listing.total is None:  # a search too broad for the index: the count follows, a slice at a time
+            await self._count_broad(listing)
 
-    async def _next_page(self, generation: int) -> list[Call]:
-        """The next PAGE calls the filters find, older than those shown."""
-        if self.found is not None:
-            begin = self.found_at
-            cursors = self.found[begin : begin + PAGE]
-            self.found_at = begin + len(cursors)
-            self.exhausted = self.found_at >= len(self.found)
+    async def _next_page(self, listing: _Listing) -> list[Call]:
+        """The next PAGE calls the listing finds, older than those it gave before."""
+        if listing.found is not None:
+            cursors = listing.found[listing.found_at : listing.found_at + PAGE]
+            listing.found_at += len(cursors)
+            listing.exhausted = listing.found_at >= len(listing.found)
             stored = await self._read(self.store.get_many, [uuid for _started, uuid in cursors])
             return self._calls([stored[uuid] for _started, uuid in cursors if stored[uuid][0] is not None])
-        if self.parsed is None:
-            calls = self._calls(await self._read(self.store.newest_page, self.oldest, PAGE, self._outcome_key()))
-            self.exhausted = len(calls) < PAGE
+        if listing.parsed is None:
+            calls = self._calls(await self._read(self.store.newest_page, listing.oldest, PAGE, listing.outcome))
+            listing.exhausted = len(calls) < PAGE
             if calls:
-                self.oldest = (calls[-1].started_at, calls[-1].uuid)
+                listing.oldest = (calls[-1].started_at, calls[-1].uuid)
             return calls
         found: list[Call] = []
-        while len(found) < PAGE and generation == self._generation:
-            page = self._calls(await self._read(self.store.newest_page, self.oldest, SCAN, self._outcome_key()))
+        while len(found) < PAGE and listing is self.listing:
+            page = self._calls(await self._read(self.store.newest_page, listing.oldest, SCAN, listing.outcome))
             for call in page:
-                self.oldest = (call.started_at, call.uuid)
-                if matches(call, self.parsed, ""):
+                listing.oldest = (call.started_at, call.uuid)
+                if matches(call, listing.parsed, ""):
                     found.append(call)
                     if len(found) == PAGE:
                         break
-            if len(page) < SCAN and (not page or self.oldest == (page[-1].started_at, page[-1].uuid)):
-                self.exhausted = True
+            if len(page) < SCAN and (not page or listing.oldest == (page[-1].started_at, page[-1].uuid)):
+                listing.exhausted = True
                 break
         return found
 
-    async def _count_broad(self, generation: int) -> None:
+    async def _count_broad(self, listing: _Listing) -> None:
         """Count what a broad search finds, over every stored call, a slice a task."""
         found, before = 0, None
-        while generation == self._generation:
-            page = self._calls(await self._read(self.store.newest_page, before, SCAN, self._outcome_key()))
-            found += sum(1 for call in page if matches(call, self.parsed, ""))
+        while listing is self.listing:
+            page = self._calls(await self._read(self.store.newest_page, before, SCAN, listing.outcome))
+            found += sum(1 for call in page if matches(call, listing.parsed, ""))
             if len(page) < SCAN:
                 break
             before = (page[-1].started_at, page[-1].uuid)
             await asyncio.sleep(0)
-        if generation == self._generation:
-            self.total = found
+        if listing is self.listing:
+            listing.total = found
             self._footer()
 
-    async def _count_all(self, generation: int) -> None:
+    async def _count_all(self, listing: _Listing) -> None:
         """The unfiltered count, read again after calls were added (a count on the store's index)."""
-        if self.filtered:
+        if listing.parsed is not None or listing.outcome is not None:
             return
         total = await self._read(self.store.count)
-        if generation == self._generation:
-            self.total = total
+        if listing is self.listing:
+            listing.total = total
             self._footer()
 
     async def _read(self, read: Callable[..., Awaitable[T]], *args: Any) -> T:
@@ -181,13 +170,7 @@ class Timeline:
 
     @staticmethod
     def _calls(stored: list[Stored]) -> list[Call]:
-        calls = []
-        for text, note in stored:
-            try:
-                calls.append(decode_stored(text, note))
-            except (ValueError, KeyError, TypeError, IndexError):
-                continue  # unreadable: the start's load report names it, and it is kept as it is
-        return calls
+        return decode_readable(stored)
 
     def _append(self, calls: list[Call]) -> None:
         page = js.document.createDocumentFragment()
@@ -213,21 +196,22 @@ class Timeline:
                 old.remove()
                 del self.items[call.uuid]
                 self.parts.pop(call.uuid, None)
-                if self.filtered and self.total is not None:
-                    self.total -= 1
+                if self.filtered and self.listing.total is not None:
+                    self.listing.total -= 1
         elif visible and self._is_newest(call):
             item = self._item(call)
             self.items[call.uuid] = item
             self.root.prepend(item)
-            if self.filtered and self.total is not None:
-                self.total += 1
-            if self.found is not None:
-                self.found.insert(0, (call.started_at, call.uuid))
-                self.found_at += 1
+            listing = self.listing
+            if self.filtered and listing.total is not None:
+                listing.total += 1
+            if listing.found is not None:
+                listing.found.insert(0, (call.started_at, call.uuid))
+                listing.found_at += 1
         if new and not self.filtered:
             self._recount()  # read a task later: the count is the store's, and this message's write is queued
         self.empty.hidden = bool(self.items)
-        if self.total is not None:
+        if self.listing.total is not None:
             self._footer()
 
     def _is_newest(self, call: Call) -> bool:
@@ -263,11 +247,11 @@ class Timeline:
             self.items[uuid].classList.add("selected")
 
     def show_more(self) -> None:
-        spawn(self._more(self._generation))
+        spawn(self._more(self.listing))
 
-    async def _more(self, generation: int) -> None:
-        calls = await self._next_page(generation)
-        if generation == self._generation:
+    async def _more(self, listing: _Listing) -> None:
+        calls = await self._next_page(listing)
+        if listing is self.listing:
             self._append(calls)
             self._footer()
 
@@ -278,9 +262,9 @@ class Timeline:
         self.render_all()
 
     def _footer(self) -> None:
-        shown, total = len(self.items), self.total
+        shown, total = len(self.items), self.listing.total
         left = None if total is None else max(0, total - shown)
-        self.more.hidden = self.exhausted or left == 0
+        self.more.hidden = self.listing.exhausted or left == 0
         self.more.textContent = "Show more" if left is None else f"Show more ({left} older)"
         self.empty.hidden = shown > 0 or total is None or total > 0
         if total is None:
@@ -383,6 +367,19 @@ _UNDRAWN = object()
 _WRITERS: tuple[Callable[[Any, Any], None], ...] = (
     _item_state, _direction, _text, _text, _badge, _badge, _text, _text, _text, _text,
 )  # fmt: skip
+
+
+@dataclass
+class _Listing:
+    """What one redraw of the timeline lists, and how far it has read."""
+
+    parsed: Query | None
+    outcome: str | None  # the outcome index's key: "" for the live calls, None for every call
+    found: list[Cursor] | None = None  # a search the index answered: every match, newest first
+    found_at: int = 0  # where in `found` the next page begins
+    oldest: Cursor | None = None  # where the last page ended: the next begins after it
+    exhausted: bool = False  # no older call is left to show
+    total: int | None = None  # the calls it finds (None: still counting)
 
 
 @dataclass

@@ -80,7 +80,7 @@ class Workspace:
             notes=NotesPanel(log, settings, on_saved=self.annotated),
             timeline=Timeline(log, store, on_select=self.select),
             callbacks=CallBacksView(CallBacks(log.callers, storage), clock=time.time),
-            today=TodayPanel(log, clock=time.time),
+            today=TodayPanel(log, store, clock=time.time),
             router=router,
             dock=dock,
             alerts=alerts,
