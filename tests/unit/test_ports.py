@@ -119,6 +119,8 @@ def test_the_stores_pages_and_search_answer_as_the_calls_in_memory(changes, type
             break
         before = (calls[-1].started_at, calls[-1].uuid)
     assert seen == [c.uuid for c in wanted]
+    first = [persist.decode_stored(text, note) for text, note in run(store.newest_page(None, len(held) + 1, outcome))]
+    assert first == wanted, "each call as the log holds it, its note too"
     assert run(store.count(outcome)) == len(wanted)
     # Search answers as matching each call in memory, or says it is too broad for an index.
     query = parse_query(typed)
@@ -132,3 +134,12 @@ def test_the_stores_pages_and_search_answer_as_the_calls_in_memory(changes, type
     else:
         assert found == expected
     assert run(store.search(query, outcome, 1000)) == expected
+
+
+def test_the_stores_search_finds_a_call_by_its_notes_words_and_by_its_own():
+    store, log = stored(6)
+    log.annotate("c01", note="Wants a renewal quote", disposition="Follow up", at=500.0)
+    for typed, uuids in (("renewal", ["c01"]), ("follow", ["c01"]), ("quote wants", ["c01"]), ("unknown", [f"c{i:02}" for i in range(6)][::-1])):
+        query = parse_query(typed)
+        assert query is not None
+        assert [uuid for _started, uuid in run(store.search(query, None, 100))] == uuids, typed

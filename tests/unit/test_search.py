@@ -68,3 +68,8 @@ def test_any_call_a_query_finds_has_a_word_in_the_querys_key_ranges(name, compan
     held = [*call_words(call), *note_words(call)]
     assert any(low <= word <= high for word in held for low, high in query.ranges())
     assert all(high.endswith(HIGH) for _, high in query.ranges())
+
+
+def test_a_call_without_a_company_or_a_number_has_only_its_names_words():
+    call = step(None, event("ringing", "n1", external_number=None, contact={"name": "Zoë Ng"}), at=0)
+    assert call_words(call) == ["zoë", "ng"]
