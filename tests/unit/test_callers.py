@@ -341,3 +341,14 @@ def test_the_stores_caller_history_answers_as_the_index_in_memory_for_any_histor
         got = run(stored_history(store, shown, latest))
         assert got.count == expected.count
         assert got.latest == expected.latest, "the same calls, newest first, with their notes"
+
+
+def test_the_card_lists_the_latest_five_earlier_calls_by_default():
+    store = MemoryCallStore()
+    log = CallLog(store)
+    for i in range(8):
+        log.apply(event("ringing", f"c{i}"), at=float(i))
+    latest = log.get("c7")
+    assert latest is not None
+    history = run(stored_history(store, latest))
+    assert history.count == 7 and [c.uuid for c in history.latest] == ["c6", "c5", "c4", "c3", "c2"]

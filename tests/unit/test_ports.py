@@ -143,3 +143,6 @@ def test_the_stores_search_finds_a_call_by_its_notes_words_and_by_its_own():
         query = parse_query(typed)
         assert query is not None
         assert [uuid for _started, uuid in run(store.search(query, None, 100))] == uuids, typed
+    noted = [persist.decode_stored(text, note) for text, note in run(store.newest_page(None, 10)) if note is not None]
+    assert [(c.uuid, c.note, c.disposition) for c in noted] == [
+        ("c03", "note 3", ""), ("c01", "Wants a renewal quote", "Follow up"), ("c00", "note 0", "")]
