@@ -27,6 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -147,14 +148,14 @@ def boot_times(browser, url: str, marks: list[str], runs: int, transferred: list
     return out
 
 
+SEED_NOTE = "Agreed to call back on Monday about the renewal"
+
 # n calls over the last day from 400 callers (so each has a history), a quarter of them missed (so
 # the call-back list has entries), a third with a note and a disposition: written into the app's
-# database in its own record shapes, as a long use of the app leaves it.
-SEED_HISTORY = """(n) => new Promise((resolve, reject) => {
-  const open = indexedDB.open('cloudtalk', 1);
-  open.onupgradeneeded = () => { const db = open.result; const calls = db.createObjectStore('calls', {keyPath: 'uuid'});
-    calls.createIndex('started', 'started'); calls.createIndex('caller', 'caller'); calls.createIndex('outcome', 'outcome');
-    db.createObjectStore('notes', {keyPath: 'uuid'}); };
+# database (made by the app's first start) in its own record shapes, the words search's index reads
+# among them, as a long use of the app leaves it.
+SEED_HISTORY = """([n, callerWords, noteWords]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('cloudtalk');
   open.onsuccess = () => { const db = open.result, t = db.transaction(['calls', 'notes'], 'readwrite');
     const calls = t.objectStore('calls'), notes = t.objectStore('notes'), start = Date.now() / 1000 - 86400;
     for (let i = 0; i < n; i++) { const at = start + i * 86000 / n, missed = i % 4 === 0, caller = i % 400, uuid = 'h' + i;
@@ -163,10 +164,28 @@ SEED_HISTORY = """(n) => new Promise((resolve, reject) => {
                   contact_numbers: ['+1 555 01' + caller], external_urls: []},
         steps: missed ? [['ringing', at], ['ended', at + 30]] : [['ringing', at], ['calling', at + 3], ['ended', at + 60]],
         answered_at: missed ? null : at + 3, hangup_at: null, ended_at: missed ? at + 30 : at + 60};
-      calls.put({uuid, started: at, caller: 'contact:' + caller, outcome: missed ? 'Missed' : 'Answered', text: JSON.stringify(record)});
-      if (i % 3 === 0) notes.put({uuid, text: JSON.stringify({uuid, note: 'Agreed to call back on Monday about the renewal',
-                                                              disposition: 'Follow up', noted_at: at + 70})}); }
-    t.oncomplete = () => { db.close(); resolve(n); }; t.onabort = () => reject(t.error); }; })"""
+      calls.put({uuid, started: at, caller: 'contact:' + caller, outcome: missed ? 'Missed' : 'Answered',
+                 words: callerWords[caller], text: JSON.stringify(record)});
+      if (i % 3 === 0) notes.put({uuid, words: noteWords, text: JSON.stringify({uuid, note: NOTE, disposition: 'Follow up',
+                                                                                noted_at: at + 70})}); }
+    t.oncomplete = () => { db.close(); resolve(n); }; t.onabort = () => reject(t.error); };
+  open.onerror = () => reject(open.error); })""".replace("NOTE", json.dumps(SEED_NOTE))
+
+
+def seed_words() -> list[Any]:
+    """The words the app's own code gives the seeded calls (cloudtalk.search): each caller's, and the note's."""
+    from cloudtalk import search
+    from cloudtalk.calls import step
+    from cloudtalk.events import parse
+
+    callers = []
+    for caller in range(400):
+        number = f"+1 555 01{caller}"
+        event = parse({"event": "ringing", "properties": {"call_uuid": "h", "external_number": number, "contact": {
+            "id": caller, "name": f"Caller {caller}", "company": f"Company {caller % 50}", "contact_numbers": [number]}}})
+        callers.append(search.call_words(step(None, event, at=0.0)))
+    return [callers, search.annotation_words("Follow up", SEED_NOTE)]
+
 
 STORED_CALLS = """(prefix) => new Promise((resolve) => { const open = indexedDB.open('cloudtalk');
   open.onsuccess = () => { const r = open.result.transaction('calls').objectStore('calls').count(IDBKeyRange.bound(prefix, prefix + '\\uffff'));
@@ -181,8 +200,21 @@ FIRST_SEARCH = """() => new Promise((resolve) => { const box = document.getEleme
   box.value = 'Caller 7'; box.dispatchEvent(new Event('input', {bubbles: true})); })"""
 
 
-def ready_with_history(browser, site: str, history: int, runs: int, loaded_ms: list[float], search_ms: list[float]) -> list[float]:
-    """Warm time to ready with `history` calls stored (the newest page read before going live, the rest after)."""
+# A returning caller rings (caller 7, a contact of the seeded history): the time from the message sent until the card's
+# history counts every earlier call of theirs (read from the store's caller index).
+CARD_WITH_HISTORY = """([frame, expected]) => new Promise((resolve) => {
+  const line = document.getElementById('history-line'), started = performance.now();
+  const done = () => line.textContent.startsWith(expected + ' earlier calls');
+  new MutationObserver((_, observer) => { if (done()) { observer.disconnect(); resolve(performance.now() - started); } })
+    .observe(line, {childList: true, characterData: true, subtree: true});
+  frame.contentWindow.send(JSON.stringify({event: 'ringing', properties: {call_uuid: 'card-' + started, external_number: '+1 555 017',
+                                                                          contact: {id: 7, name: 'Caller 7'}}})); })"""
+
+
+def ready_with_history(browser, site: str, history: int, runs: int, loaded_ms: list[float], search_ms: list[float],
+                       first_frame: dict[str, list[float]] | None = None) -> list[float]:
+    """Warm time to ready with `history` calls stored (the newest page read before going live, the rest after); with
+    `first_frame`, a search and a returning caller's card measured at once after ready, the older calls not yet loaded."""
     times = []
     for _ in range(runs):
         context = quiet_context(browser)
@@ -190,13 +222,20 @@ def ready_with_history(browser, site: str, history: int, runs: int, loaded_ms: l
         page = context.new_page()
         page.goto(site + "/")
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
-        page.evaluate(SEED_HISTORY, history)
+        page.evaluate(SEED_HISTORY, [history, *seed_words()])
         wait_snapshot_saved(page)
         page.wait_for_timeout(SETTLE_MS)
         page.reload()
         times.append(mark(page, "app-ready"))
         assert page.evaluate("cloudtalkRuntime.path") == "snapshot", "a repeat visit starts from the snapshot"
         assert page.locator("li.call").count() == min(50, history), "only the first page of the timeline is rendered"
+        if history and first_frame is not None:
+            first_frame["search"].append(page.evaluate(FIRST_SEARCH))
+            page.evaluate("() => { const box = document.getElementById('search'); box.value = ''; "
+                          "box.dispatchEvent(new Event('input', {bubbles: true})); }")
+            first_frame["card"].append(page.evaluate(CARD_WITH_HISTORY, [page.locator("#phone").element_handle(),
+                                                                         history // 400]))
+            first_frame["loading"].append(float(page.evaluate("document.getElementById('history-progress').hidden === false")))
         if history:  # then every stored call in memory, in the background: how long, and how long the first search takes
             started = page.evaluate("performance.now()")
             page.wait_for_function(f"document.getElementById('timeline-count').textContent === '{history} calls'", timeout=300_000)
@@ -218,7 +257,7 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     page.goto(site + "/#/calls")
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
     if history:
-        page.evaluate(SEED_HISTORY, history)
+        page.evaluate(SEED_HISTORY, [history, *seed_words()])
     wait_snapshot_saved(page)
     page.add_init_script("window.cloudtalkTimings = []; window.cloudtalkHandled = []")
     page.reload()
