@@ -44,12 +44,9 @@ async def main() -> None:
     diagnostics = Diagnostics()
     dom.background_failed.append(diagnostics.reporter("app_error", time.time))
 
-    def storage_problem(text: str) -> None:
-        diagnostics.add("storage", text, at=time.time())
-        dom.show_notice(text)
-
     tabs = Tabs()
-    archive = await Archive.in_browser(storage, on_problem=storage_problem, on_written=tabs.calls_written)
+    archive = await Archive.in_browser(storage, on_problem=dom.noticed(diagnostics.reporter("storage", time.time)),
+                                       on_written=tabs.calls_written)
     log = archive.log
     report = await archive.open()
     js.performance.mark("app-restored")
@@ -83,8 +80,7 @@ async def main() -> None:
     dom.every(SWEEP_MS, lambda: (workspace.sweep(time.time()), archive.retry()))
     js.performance.mark("app-wired")
 
-    workspace.reload_all()
-    await workspace.v.timeline.drawn  # the newest calls are on the page when it says it is ready
+    await workspace.reload_all()  # the newest calls are on the page when it says it is ready
     router.sync()
     if report.notice:
         dom.show_notice(report.notice)

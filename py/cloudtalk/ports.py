@@ -136,10 +136,12 @@ class MemoryCallStore:
         return [self._stored(e) for e in entries[:limit]]
 
     async def search(self, query: Query, outcome: str | None, most: int) -> list[Cursor] | None:
-        """Where every call the query finds stands, newest first; None when the query's words begin a word of more
-        than `most` calls (too broad for an index: the caller pages through the calls instead)."""
-        candidates = [e for e in self.calls.values()
-                      if any(low <= w <= high for w in self._words(e) for low, high in query.ranges())]
+        """Where every call the query finds stands, newest first, read from the calls that have a word in the ranges of
+        the query's rarest word; None when even that word begins a word of more than `most` calls (too broad for an
+        index: the caller pages through the calls instead)."""
+        candidates = min(([e for e in self.calls.values()
+                           if any(low <= w <= high for w in self._words(e) for low, high in query.ranges(word))]
+                          for word in query.words), key=len)
         if len(candidates) > most:
             return None
         found = [(e["started"], e["uuid"]) for e in candidates

@@ -69,9 +69,10 @@ class Query:
 
     words: tuple[str, ...]
 
-    def ranges(self) -> list[tuple[str, str]]:
-        """The index's key ranges of the query's most telling word (the longest): any call found has a word in one."""
-        return [(start, start + HIGH) for start in _beginnings(max(self.words, key=len))]
+    def ranges(self, word: str | None = None) -> list[tuple[str, str]]:
+        """An index's key ranges for one of the query's words (by default the longest): any call the query finds has
+        a word in one of them. A store asks for each word's and reads the one whose ranges hold the fewest entries."""
+        return [(start, start + HIGH) for start in _beginnings(word if word is not None else max(self.words, key=len))]
 
 
 def _beginnings(wanted: str) -> tuple[str, ...]:

@@ -34,7 +34,7 @@ def test_a_renderer_killed_right_after_an_event_loses_nothing_the_page_showed(ap
     app.engine.crash(app.tab)  # type: ignore[attr-defined]
     again = App(app.engine, app.base).open("/#/calls")
     assert again.stored_count("crash-") == 21
-    assert again.tab.text("#timeline-count") == "21 calls"
+    again.tab.wait("document.getElementById('timeline-count').textContent === '21 calls'")  # the store's count, after the page
     # Every call the page showed is stored as it showed it: state, outcome and name, not only the last and the count.
     assert sorted(uuid for uuid, _state, _outcome in shown) == sorted([f"crash-{i}" for i in range(20)] + ["crash-last"])
     for uuid, state, outcome in shown:

@@ -241,20 +241,28 @@ class CallsDB:
         return [(str(record.text), None if note is None else str(note.text)) for record, note in zip(records, found, strict=True)]
 
     async def search(self, query: Query, outcome: str | None, most: int) -> list[Cursor] | None:
-        """Where every call the query finds stands, newest first, read through the word indexes of calls and notes;
-        None when they hold more than `most` entries in the query's ranges (too broad: the caller pages instead), or
-        while a version 1 store's records are still getting their words."""
+        """Where every call the query finds stands, newest first, read through the word indexes of calls and notes from
+        the ranges of the query's rarest word (each word's entries counted first, a count a range); None when even
+        that word's ranges hold more than `most` entries (too broad: the caller pages instead), or while a version 1
+        store's records are still getting their words."""
         if not self.words_ready:
             return None
         self._flush()
         transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
         indexes = [transaction.objectStore(name).index(WORDS) for name in (CALLS, NOTES)]
-        asked = [done(index.getAllKeys(js.IDBKeyRange.bound(low, high), most + 1))
-                 for low, high in query.ranges() for index in indexes]
+        words = list(dict.fromkeys(query.words))
+        counts = [asyncio.gather(*(done(index.count(js.IDBKeyRange.bound(low, high)))
+                                   for low, high in query.ranges(word) for index in indexes)) for word in words]
+        tallies = [(sum(int(n) for n in await counted), word) for counted, word in zip(counts, words, strict=True)]
+        entries, rarest = min(tallies)
+        if entries > most:  # even the rarest word begins too many: page through the calls instead
+            return None
+        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
+        indexes = [transaction.objectStore(name).index(WORDS) for name in (CALLS, NOTES)]
+        asked = [done(index.getAllKeys(js.IDBKeyRange.bound(low, high)))
+                 for low, high in query.ranges(rarest) for index in indexes]
         uuids: dict[str, None] = {}
         for keys in await asyncio.gather(*asked):
-            if keys.length > most:
-                return None
             uuids.update(dict.fromkeys(str(key) for key in keys))
         transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
         calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)

@@ -16,7 +16,7 @@ from ..present import day_word
 from .ffi import by_id, js, keep, show_notice, to_js
 
 __all__ = ["Later", "by_id", "clear", "download", "download_blob", "el", "every", "keep", "listen", "local_clock",
-           "local_time", "safe_url", "show_notice", "spawn", "stamp", "utc_offset_minutes", "when"]
+           "local_time", "noticed", "safe_url", "show_notice", "spawn", "stamp", "utc_offset_minutes", "when"]
 
 SAFE_SCHEMES = ("http:", "https:")
 
@@ -42,6 +42,16 @@ def clear(node: Any) -> None:
 _TASKS: set[asyncio.Future[Any]] = set()
 # Told of every background task that failed, with a sentence (main.py: Diagnostics, for the agent).
 background_failed: list[Callable[[str], None]] = []
+
+
+def noticed(report: Callable[[str], None]) -> Callable[[str], None]:
+    """`report`, and the same sentence shown in the page's notice (a problem the agent must see: storage)."""
+
+    def both(text: str) -> None:
+        report(text)
+        show_notice(text)
+
+    return both
 
 
 def spawn(work: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:

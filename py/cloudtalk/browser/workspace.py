@@ -12,6 +12,7 @@ caller keys the log reports as touched, never by scanning the history per event.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -180,8 +181,9 @@ class Workspace:
         if shown is not None:
             self.show(shown)  # the screen-pop link follows the template
 
-    def reload_all(self) -> None:
-        """After the whole history changed (cleared here or in another tab)."""
+    def reload_all(self) -> asyncio.Future[Any]:
+        """After the whole history changed (cleared here or in another tab), and at the start: done once the timeline's
+        first page is drawn."""
         self.v.timeline.render_all()
         self.show(None)
         self.show(self.log.latest_contact())
@@ -189,6 +191,7 @@ class Workspace:
         self.v.callbacks.rebuild()
         self.v.today.render()
         self.changed()
+        return self.v.timeline.drawn
 
     def history_cleared(self) -> None:
         """The call history was cleared (here, or in another tab): the call-back marks go with it."""
