@@ -31,6 +31,7 @@ NAME = "cloudtalk"
 VERSION = 2  # 2: the indexes of each caller's calls, of each outcome's calls, and of words (see _upgrade)
 CALLS, NOTES, META = "calls", "notes", "meta"
 CALLER_STARTED, OUTCOME_STARTED, WORDS = "caller_started", "outcome_started", "words"
+QUIET_S = 2.0  # the longest a read waits for the page's writes to be committed
 WORDS_DONE = "words"  # the meta record saying every call and note has its words (a version 1 store gets them later)
 
 
@@ -160,8 +161,8 @@ class CallsDB:
         """Wait until no write of this page is in flight. A long read (a search paging through the calls) asks first:
         in Chromium a write waits while reads keep coming (one of this store's writes waited over a minute behind a
         search asked again and again), and a write waiting is a call not yet safe."""
-        while self._writes:
-            await asyncio.wait(list(self._writes))
+        if self._writes:  # bounded: a read is better late than never, should a commit never be told
+            await asyncio.wait(list(self._writes), timeout=QUIET_S)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """`callback` once what this task wrote is committed (or refused), at once if it wrote nothing: the benchmark's

@@ -17,6 +17,7 @@ grow with the history.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -81,7 +82,29 @@ class Timeline:
         if not self.drawn.done():
             self.drawn.add_done_callback(lambda _f: drawn.done() or drawn.set_result(None))
         self.drawn = drawn
+        if listing.parsed is None and listing.outcome is None:
+            self._draw_newest(listing)  # at once, from the page's own newest calls: no read stands before going live
+            drawn.set_result(None)
+            spawn(self._count_all(listing))
+            return
         spawn(self._first_page(listing, drawn))
+
+    def _draw_newest(self, listing: _Listing) -> None:
+        """The first page of every call, from the log, which holds the newest calls (read at start, then every new
+        one); the pages after it are read from the store, from where this one ends."""
+        held = sorted(itertools.islice(self.log.newest_first(), 2 * PAGE), key=lambda c: (c.started_at, c.uuid), reverse=True)
+        calls = held[:PAGE]
+        listing.exhausted = len(calls) < PAGE and len(self.log) <= PAGE
+        if listing.exhausted:
+            listing.total = len(calls)  # every call is on the page: the count needs no read
+        if calls:
+            listing.oldest = (calls[-1].started_at, calls[-1].uuid)
+        clear(self.root)
+        self.items.clear()
+        self.parts.clear()
+        self._append(calls)
+        self.count.dataset.read = "pages"
+        self._footer()
 
     async def _first_page(self, listing: _Listing, drawn: asyncio.Future[Any]) -> None:
         try:
@@ -153,7 +176,8 @@ class Timeline:
             self._footer()
 
     async def _count_all(self, listing: _Listing) -> None:
-        """The unfiltered count, read again after calls were added (a count on the store's index)."""
+        """The unfiltered count, read after the first page and again after calls were added (a count on the store's
+        index)."""
         if listing.parsed is not None or listing.outcome is not None:
             return
         total = await self._read(self.store.count)
