@@ -152,3 +152,10 @@ def test_a_stored_call_is_read_with_its_note_record_or_without_one():
     text, note = persist.call_entry(call, None)["text"], persist.note_entry(call)["text"]
     assert persist.decode_stored(text, note) == call
     assert persist.decode_stored(text, None) == answered_call()
+
+
+def test_decoding_stored_calls_leaves_out_an_unreadable_one_and_goes_on():
+    call = answered_call()
+    good = persist.call_entry(call, None)["text"]
+    calls = persist.decode_readable([(good, None), ("{broken", None), (good, persist.note_entry(call)["text"])])
+    assert calls == [call, call], "the ones after an unreadable record are read too"
