@@ -153,11 +153,12 @@ SEED_NOTE = "Agreed to call back on Monday about the renewal"
 # n calls over the last day from 400 callers (so each has a history), a quarter of them missed (so
 # the call-back list has entries), a third with a note and a disposition: written into the app's
 # database (made by the app's first start) in its own record shapes, the words search's index reads
-# among them, as a long use of the app leaves it.
-SEED_HISTORY = """([n, callerWords, noteWords]) => new Promise((resolve, reject) => {
+# and the call-back list the app keeps among them, as a long use of the app leaves it.
+SEED_HISTORY = """([n, start, callerWords, noteWords, callBacks]) => new Promise((resolve, reject) => {
   const open = indexedDB.open('cloudtalk');
-  open.onsuccess = () => { const db = open.result, t = db.transaction(['calls', 'notes'], 'readwrite');
-    const calls = t.objectStore('calls'), notes = t.objectStore('notes'), start = Date.now() / 1000 - 86400;
+  open.onsuccess = () => { const db = open.result, t = db.transaction(['calls', 'notes', 'call_backs'], 'readwrite');
+    const calls = t.objectStore('calls'), notes = t.objectStore('notes');
+    for (const [key, text] of callBacks) t.objectStore('call_backs').put({key, text});
     for (let i = 0; i < n; i++) { const at = start + i * 86000 / n, missed = i % 4 === 0, caller = i % 400, uuid = 'h' + i;
       const record = {uuid, state: 'ended', direction: 'inbound', external_number: '+1 555 01' + caller, internal_number: null,
         contact: {id: caller, name: 'Caller ' + caller, company: 'Company ' + (caller % 50), contact_emails: [], tags: ['t'],
@@ -172,19 +173,39 @@ SEED_HISTORY = """([n, callerWords, noteWords]) => new Promise((resolve, reject)
   open.onerror = () => reject(open.error); })""".replace("NOTE", json.dumps(SEED_NOTE))
 
 
-def seed_words() -> list[Any]:
-    """The words the app's own code gives the seeded calls (cloudtalk.search): each caller's, and the note's."""
-    from cloudtalk import search
+def seed(n: int) -> list[Any]:
+    """What SEED_HISTORY takes besides the calls, worked out by the app's own code: when the day began, the words
+    cloudtalk.search gives each caller and the note, and the call-back list cloudtalk.callers keeps (every fourth caller
+    only ever missed: their newest calls, and how many)."""
+    from cloudtalk import callers as kept
+    from cloudtalk import persist, search
     from cloudtalk.calls import step
     from cloudtalk.events import parse
 
-    callers = []
+    start = time.time() - 86400
+    words = []
     for caller in range(400):
         number = f"+1 555 01{caller}"
         event = parse({"event": "ringing", "properties": {"call_uuid": "h", "external_number": number, "contact": {
             "id": caller, "name": f"Caller {caller}", "company": f"Company {caller % 50}", "contact_numbers": [number]}}})
-        callers.append(search.call_words(step(None, event, at=0.0)))
-    return [callers, search.annotation_words("Follow up", SEED_NOTE)]
+        words.append(search.call_words(step(None, event, at=0.0)))
+
+    def missed_call(i: int) -> Any:  # as SEED_HISTORY writes call i, for a caller who is only ever missed
+        at, caller = start + i * 86000 / n, i % 400
+        number = f"+1 555 01{caller}"
+        return persist.decode(json.dumps({
+            "uuid": f"h{i}", "state": "ended", "direction": "inbound", "external_number": number, "internal_number": None,
+            "contact": {"id": caller, "name": f"Caller {caller}", "company": f"Company {caller % 50}", "contact_emails": [],
+                        "tags": ["t"], "contact_numbers": [number], "external_urls": []},
+            "steps": [["ringing", at], ["ended", at + 30]], "answered_at": None, "hangup_at": None, "ended_at": at + 30}))
+
+    call_backs = []
+    for caller in range(0, min(n, 400), 4):
+        calls = list(range(caller, n, 400))
+        entry = kept.CallBack(f"contact:{caller}", tuple(missed_call(i) for i in calls[-kept.KEPT:]),
+                              min(len(calls), kept.MOST_READ), len(calls) > kept.MOST_READ)
+        call_backs.append([entry.key, kept.call_back_text(entry)])
+    return [n, start, words, search.annotation_words("Follow up", SEED_NOTE), call_backs]
 
 
 STORED_CALLS = """(prefix) => new Promise((resolve) => { const open = indexedDB.open('cloudtalk');
@@ -223,7 +244,7 @@ def ready_with_history(browser, site: str, history: int, runs: int, loaded_ms: l
         page = context.new_page()
         page.goto(site + "/")
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
-        page.evaluate(SEED_HISTORY, [history, *seed_words()])
+        page.evaluate(SEED_HISTORY, seed(history))
         wait_snapshot_saved(page)
         page.wait_for_timeout(SETTLE_MS)
         page.reload()
@@ -260,7 +281,7 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     page.goto(site + "/#/calls")
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
     if history:
-        page.evaluate(SEED_HISTORY, [history, *seed_words()])
+        page.evaluate(SEED_HISTORY, seed(history))
     wait_snapshot_saved(page)
     page.add_init_script("window.cloudtalkTimings = []; window.cloudtalkHandled = []")
     page.reload()

@@ -61,6 +61,7 @@ CallEntry = dict[str, Any]  # {"uuid", "started", "caller", "outcome", "words", 
 NoteEntry = dict[str, Any]  # {"uuid", "words", "text"}: the agent's note, disposition and when they were saved
 Stored = tuple[str, str | None]  # a call's text as stored, and its note's text if it has one
 Cursor = tuple[float, str]  # (started, uuid): where a call stands in the history, newest first
+CallerCursor = tuple[str, float, str]  # (caller, started, uuid): where a call stands in the caller index
 
 
 class CallStore(Protocol):
@@ -69,6 +70,7 @@ class CallStore(Protocol):
 
     def put_call(self, entry: CallEntry) -> None: ...
     def put_note(self, entry: NoteEntry) -> None: ...
+    def put_call_back(self, key: str, text: str | None) -> None: ...  # a caller's call-back (None: nobody waits)
     def clear(self) -> None: ...
 
 
@@ -77,6 +79,7 @@ class StoredCalls(CallStore, Protocol):
 
     durable: bool  # outlives the page
     words_ready: bool  # every record has its words: search may ask the index
+    call_backs_ready: bool  # the call-back list is kept: it may be read as it is
 
     async def count(self, outcome: str | None = None) -> int: ...
     async def newest(self, limit: int) -> tuple[list[str], list[str]]: ...
@@ -87,6 +90,9 @@ class StoredCalls(CallStore, Protocol):
     async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]: ...
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]: ...
     async def caller_history(self, key: str, before: tuple[float, str], latest: int) -> tuple[int, list[Stored]]: ...
+    async def by_caller(self, after: CallerCursor | None, limit: int) -> tuple[list[tuple[str, str]], CallerCursor | None]: ...
+    async def call_backs(self) -> list[str]: ...
+    async def call_backs_built(self) -> None: ...
     async def settled(self) -> None: ...
     def retry(self) -> None: ...
     def after_commit(self, callback: Callable[[], None]) -> None: ...
@@ -98,7 +104,9 @@ class MemoryCallStore:
 
     calls: dict[str, CallEntry] = field(default_factory=dict)
     notes: dict[str, NoteEntry] = field(default_factory=dict)
+    kept_call_backs: dict[str, str] = field(default_factory=dict)  # caller key -> the call-back's text
     writes: int = 0
+    call_backs_ready: bool = True  # a store an older version wrote has none yet (tests set this False)
 
     def put_call(self, entry: CallEntry) -> None:
         self.calls[entry["uuid"]] = entry
@@ -108,9 +116,16 @@ class MemoryCallStore:
         self.notes[entry["uuid"]] = entry
         self.writes += 1
 
+    def put_call_back(self, key: str, text: str | None) -> None:
+        if text is None:
+            self.kept_call_backs.pop(key, None)
+        else:
+            self.kept_call_backs[key] = text
+
     def clear(self) -> None:
         self.calls.clear()
         self.notes.clear()
+        self.kept_call_backs.clear()
 
     def texts(self) -> tuple[list[str], list[str]]:
         """What a store hands the log to load: the calls' texts and the notes' texts."""
@@ -180,6 +195,21 @@ class MemoryCallStore:
                          key=lambda e: (e["started"], e["uuid"]), reverse=True)
         note = self.notes.get
         return len(earlier), [(e["text"], (note(e["uuid"]) or {}).get("text")) for e in earlier[:latest]]
+
+    async def by_caller(self, after: CallerCursor | None, limit: int) -> tuple[list[tuple[str, str]], CallerCursor | None]:
+        """Up to `limit` calls that have a caller, in the caller index's order (caller, started, uuid) after `after`: each
+        one's caller and text, and where the next page starts (None: no more)."""
+        entries = sorted((e for e in self.calls.values() if e["caller"]
+                          and (after is None or (e["caller"], e["started"], e["uuid"]) > after)),
+                         key=lambda e: (e["caller"], e["started"], e["uuid"]))[:limit]
+        following = None if len(entries) < limit else (entries[-1]["caller"], entries[-1]["started"], entries[-1]["uuid"])
+        return [(e["caller"], e["text"]) for e in entries], following
+
+    async def call_backs(self) -> list[str]:
+        return list(self.kept_call_backs.values())
+
+    async def call_backs_built(self) -> None:
+        self.call_backs_ready = True
 
     async def settled(self) -> None:
         """Every write is in the dicts already."""

@@ -237,7 +237,13 @@ def test_a_version_1_database_is_used_as_it_is_and_the_card_counts_every_stored_
     assert app.tab.text("#history-line").startswith(f"{n // 20} earlier calls"), "read from the store, not the page's few"
     assert app.tab.js("""() => new Promise((resolve) => { const r = indexedDB.open('cloudtalk');
         r.onsuccess = () => { const db = r.result; const names = [...db.transaction('calls').objectStore('calls').indexNames];
-        db.close(); resolve([db.version, names.sort()]); }; })""") == [2, ["caller", "caller_started", "outcome", "outcome_started", "started", "words"]]
+        db.close(); resolve([db.version, [...db.objectStoreNames].sort(), names.sort()]); }; })""") == [
+        3, ["call_backs", "calls", "meta", "notes"], ["caller", "caller_started", "outcome", "outcome_started", "started", "words"]]
+    # Version 1 kept no call-back list: it is built once, from every stored call (each missed once, the returning
+    # caller 30 times), the older calls still held back.
+    waiting = n - n // 20 + 1
+    app.tab.wait("document.getElementById('callbacks').dataset.state === 'ready'", timeout_ms=60_000)
+    app.tab.wait(f"document.getElementById('callback-count').textContent === '{waiting}'")
     assert app.stored_count("v1-") == n, "every call of version 1 is where it was"
     # Search reaches the oldest call, though neither it nor its words are in the page yet.
     app.tab.fill("#search", "7946 0001")
@@ -247,6 +253,12 @@ def test_a_version_1_database_is_used_as_it_is_and_the_card_counts_every_stored_
     # Started again without holding the background work back: the records get their words, and the index answers.
     app.tab.js("() => { sessionStorage.removeItem('cloudtalkHold'); }")
     app.reload()
+    assert app.tab.js("document.getElementById('callbacks').dataset.state") == "ready", "the list is kept: read as it is"
+    assert app.tab.text("#callback-count") == str(waiting)
+    app.go("callbacks")
+    returning_entry = f'li.callback[data-key="number:{returning.replace(" ", "")}"]'
+    assert "30 attempts" in app.tab.text(returning_entry)
+    app.go("calls")
     app.tab.wait("document.getElementById('search').dataset.index === 'ready'", timeout_ms=60_000)
     app.tab.fill("#search", "7946 0001")
     app.tab.wait("document.getElementById('timeline-count').dataset.read === 'index'")

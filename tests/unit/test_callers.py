@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cloudtalk.callers import DONE_PREFIX, NEEDS_CALL_BACK, CallBacks, CallerIndex, caller_key, normalized_number, stored_history
+from cloudtalk import callers
+from cloudtalk.callers import (
+    DONE_PREFIX,
+    NEEDS_CALL_BACK,
+    CallBacks,
+    CallerIndex,
+    caller_key,
+    normalized_number,
+    stored_call_back,
+    stored_history,
+)
 from cloudtalk.calls import Call, step
 from cloudtalk.log import CallLog
 from cloudtalk.ports import MemoryCallStore, MemoryStorage
@@ -124,64 +134,77 @@ KEY = "number:+442038680167"
     ],
 )
 def test_call_backs_wait_from_the_first_unanswered_call_after_the_last_answered_one(calls, waiting):
-    index = CallerIndex()
+    store = MemoryCallStore()
+    log = CallLog(store)
     for i, (uuid, names) in enumerate(calls):
-        index.put(call(uuid, names, 100.0 * i))
-    entry = index.call_back(KEY)
+        for name in names:
+            log.apply(event(name, uuid), at=100.0 * i)
+    entry = run(stored_call_back(store, KEY, None))
     assert ([c.uuid for c in entry.calls] if entry else []) == waiting
     if entry:
-        assert entry.attempts == len(waiting) and entry.latest.uuid == waiting[-1]
+        assert entry.attempts == len(waiting) and entry.latest.uuid == waiting[-1] and not entry.more
         assert entry.number == "+442038680167"
 
 
+def stored(*calls: Call) -> MemoryCallStore:
+    store = MemoryCallStore()
+    CallLog(store).restore(calls)
+    return store
+
+
 def test_a_call_back_marked_done_counts_only_later_calls():
-    index = CallerIndex()
-    index.put(call("m1", ["ringing", "ended"], 100))
-    index.put(call("m2", ["ringing", "ended"], 200))
-    assert index.call_back(KEY, done_at=150).attempts == 1
-    assert index.call_back(KEY, done_at=250) is None
+    store = stored(call("m1", ["ringing", "ended"], 100), call("m2", ["ringing", "ended"], 200))
+    assert run(stored_call_back(store, KEY, done_at=150)).attempts == 1
+    assert run(stored_call_back(store, KEY, done_at=250)) is None
 
 
 def test_a_call_back_has_no_number_to_dial_when_none_is_known():
-    index = CallerIndex()
-    index.put(call("m", ["ringing", "ended"], 1, external_number=None, contact={"id": 4}))
-    assert index.call_back("contact:4").number is None
+    store = stored(call("m", ["ringing", "ended"], 1, external_number=None, contact={"id": 4}))
+    assert run(stored_call_back(store, "contact:4", None)).number is None
 
 
-def test_the_call_back_list_follows_the_log_and_keeps_done_marks_in_storage():
+def test_the_call_back_list_follows_the_store_and_keeps_done_marks_in_storage():
     storage = MemoryStorage()
-    log = CallLog(MemoryCallStore())
-    callbacks = CallBacks(log.callers, storage)
+    store = MemoryCallStore()
+    log = CallLog(store)
+    callbacks = CallBacks(store, storage)
     for uuid, number, at in [("a", "+1 555 0100", 1), ("b", "+1 555 0199", 2)]:
         log.apply(event("ringing", uuid, external_number=number), at=at)
         log.apply(event("ended", uuid, external_number=number), at=at + 0.5)
-    callbacks.refresh(log.take_touched())
+    assert run(callbacks.refresh(log.take_touched())) is True
     assert [e.latest.uuid for e in callbacks.newest_first()] == ["b", "a"]
     assert log.take_touched() == set()
-    callbacks.mark_done("number:+15550100", at=10)
+    run(callbacks.mark_done("number:+15550100", at=10))
     assert [e.latest.uuid for e in callbacks.newest_first()] == ["b"]
     assert storage.get(DONE_PREFIX + "number:+15550100") == "10"
-    again = CallBacks(log.callers, storage)  # a reload, or another tab
-    again.rebuild()
-    assert len(again) == 1
+    assert list(store.kept_call_backs) == ["number:+15550199"], "the store keeps the list"
+    again = CallBacks(store, storage)  # a reload, or another tab: the list is read as stored
+    assert run(again.load()) is True
+    assert [e.latest.uuid for e in again.newest_first()] == ["b"]
     log.apply(event("dialing", "c", external_number="+1 555 0199"), at=20)
     log.apply(event("calling", "c", external_number="+1 555 0199"), at=21)
-    callbacks.refresh(log.take_touched())
+    run(callbacks.refresh(log.take_touched()))
     assert len(callbacks) == 0, "answered: nobody waits any more"
+    assert store.kept_call_backs == {}
 
 
 def test_another_tabs_done_mark_is_taken_in_and_clearing_forgets_every_mark():
     storage = MemoryStorage()
-    log = CallLog(MemoryCallStore())
-    callbacks = CallBacks(log.callers, storage)
+    store = MemoryCallStore()
+    log = CallLog(store)
+    callbacks = CallBacks(store, storage)
     log.apply(event("ringing", "a"), at=1)
     log.apply(event("ended", "a"), at=2)
-    callbacks.refresh(log.take_touched())
-    assert callbacks.absorb(DONE_PREFIX + KEY, "5") == KEY and len(callbacks) == 0
+    run(callbacks.refresh(log.take_touched()))
+    assert callbacks.absorb(DONE_PREFIX + KEY, "5") == KEY
+    run(callbacks.refresh([KEY]))
+    assert len(callbacks) == 0
     assert callbacks.absorb("cloudtalk:settings", "{}") is None
     assert callbacks.absorb(DONE_PREFIX + KEY, "not a time") is None
-    assert callbacks.absorb(DONE_PREFIX + KEY, None) == KEY and len(callbacks) == 1
-    callbacks.mark_done(KEY, 9)
+    assert callbacks.absorb(DONE_PREFIX + KEY, None) == KEY
+    run(callbacks.refresh([KEY]))
+    assert len(callbacks) == 1
+    run(callbacks.mark_done(KEY, 9))
     callbacks.clear()
     assert storage.items(DONE_PREFIX) == [] and callbacks.done == {} and len(callbacks) == 0
 
@@ -190,13 +213,13 @@ def test_unreadable_done_marks_are_ignored():
     storage = MemoryStorage()
     storage.set(DONE_PREFIX + KEY, "soon")
     storage.set(DONE_PREFIX + "number:+1555", "12.5")
-    assert CallBacks(CallerIndex(), storage).done == {"number:+1555": 12.5}
+    assert CallBacks(MemoryCallStore(), storage).done == {"number:+1555": 12.5}
 
 
 def test_a_full_store_keeps_the_mark_for_this_page():
     storage = MemoryStorage(quota_chars=10)
-    callbacks = CallBacks(CallerIndex(), storage)
-    callbacks.mark_done(KEY, 3)
+    callbacks = CallBacks(MemoryCallStore(), storage)
+    run(callbacks.mark_done(KEY, 3))
     assert callbacks.done == {KEY: 3}
 
 
@@ -236,14 +259,13 @@ def test_history_counts_from_the_very_first_call_and_works_for_calls_not_yet_ind
 
 
 def test_a_call_back_knows_its_caller_and_done_at_its_very_start_clears_it():
-    index = CallerIndex()
-    index.put(call("m1", ["ringing", "ended"], 100))
-    assert index.call_back(KEY).key == KEY
-    assert index.call_back(KEY, done_at=100) is None  # marked done at the moment it started: done
+    store = stored(call("m1", ["ringing", "ended"], 100))
+    assert run(stored_call_back(store, KEY, None)).key == KEY
+    assert run(stored_call_back(store, KEY, done_at=100)) is None  # marked done at the moment it started: done
 
 
 def test_another_tab_unmarking_a_caller_never_marked_here_changes_nothing():
-    callbacks = CallBacks(CallerIndex(), MemoryStorage())
+    callbacks = CallBacks(MemoryCallStore(), MemoryStorage())
     assert callbacks.absorb(DONE_PREFIX + KEY, None) == KEY
     assert callbacks.done == {}
 
@@ -260,9 +282,8 @@ def test_another_tab_unmarking_a_caller_never_marked_here_changes_nothing():
         ),
         max_size=40,
     ),
-    st.one_of(st.none(), st.integers(0, 4).map(float)),  # when the agent last marked the caller done (at a call's start, too)
 )
-def test_the_index_agrees_with_a_plain_scan_after_any_sequence_of_changes(changes, done_at):
+def test_the_index_agrees_with_a_plain_scan_after_any_sequence_of_changes(changes):
     """The index is an optimisation: it must answer exactly what scanning every call would."""
     index = CallerIndex()
     held: dict[str, Call] = {}
@@ -286,29 +307,101 @@ def test_the_index_agrees_with_a_plain_scan_after_any_sequence_of_changes(change
         assert list(history.latest) == earlier[::-1][:5]
         if key:
             assert index.calls_of(key) == same
-            waiting: list[Call] = []  # the rule, read forwards over every call
-            for c in same:
-                if c.answered_at is not None:
-                    waiting = []
-                elif (c.direction, c.outcome) in NEEDS_CALL_BACK and (done_at is None or c.started_at > done_at):
-                    waiting.append(c)
-            entry = index.call_back(key, done_at)
-            assert (list(entry.calls) if entry else []) == waiting
     assert sorted(index.keys()) == sorted({k for c in held.values() if (k := caller_key(c))})
+
+
+def waiting_by_plain_scan(calls: list[Call], done_at: float | None) -> tuple[list[Call], int, bool]:
+    """The call-back rule read forwards over every call of one caller, oldest first: (the newest KEPT waiting calls,
+    the waiting calls among the newest MOST_READ since the last answered one, whether there were more than that)."""
+    since: list[Call] = []
+    for c in calls:
+        if c.answered_at is not None or (done_at is not None and c.started_at <= done_at):
+            since = []
+        else:
+            since.append(c)
+    waiting = [c for c in since[-callers.MOST_READ :] if (c.direction, c.outcome) in NEEDS_CALL_BACK]
+    return waiting[-callers.KEPT :], len(waiting), len(since) > callers.MOST_READ
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 9),  # which call
+            st.sampled_from([None, "+1 555 0100", "0044 20 3868 0167", "+44 20 3868 0167"]),  # its number
+            st.sampled_from([None, 1, 2]),  # its contact id
+            st.sampled_from(["ringing", "dialing", "calling", "ended", "ended"]),  # what happens to it
+            st.integers(0, 5).map(float),  # when it starts (calls may start at the same moment)
+        ),
+        max_size=50,
+    ),
+    st.dictionaries(st.sampled_from(["contact:1", "contact:2", "number:+15550100", KEY]), st.integers(0, 5).map(float)),
+    st.integers(1, 4),
+    st.integers(1, 3),
+)
+def test_every_caller_waits_as_a_plain_scan_says_read_back_from_the_store_or_built_in_one_pass(changes, done, most, kept):
+    """A caller's entry worked out from their newest stored calls (after an event), and the list built by one pass over
+    the caller index (a store written before the list was kept), are both what reading every call forwards says; with
+    the counting's and the keeping's limits made small enough to be reached."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(callers, "MOST_READ", most)
+        patch.setattr(callers, "KEPT", kept)
+        store = MemoryCallStore()
+        log = CallLog(store)
+        for n, number, contact_id, name, at in changes:
+            contact = {"id": contact_id} if contact_id is not None else None
+            log.apply(event(name, f"c{n}", external_number=number, contact=contact), at=at)
+        by_key: dict[str, list[Call]] = {}
+        for c in sorted(log.oldest_first(), key=lambda c: (c.started_at, c.uuid)):
+            if (key := caller_key(c)) is not None:
+                by_key.setdefault(key, []).append(c)
+        expected = {}
+        for key, calls in by_key.items():
+            waiting, attempts, more = waiting_by_plain_scan(calls, done.get(key))
+            if waiting:
+                expected[key] = (waiting, attempts, more)
+        storage = MemoryStorage()
+        for key, at in done.items():
+            storage.set(DONE_PREFIX + key, repr(at))
+        refreshed = CallBacks(store, storage)
+        run(refreshed.refresh(by_key))
+        built = CallBacks(store, storage)
+        run(built.rebuild(chunk=3))
+        for entries in (refreshed, built):
+            assert {e.key: (list(e.calls), e.attempts, e.more) for e in entries.newest_first()} == expected
+        again = CallBacks(store, storage)
+        assert run(again.load()) and {e.key: e for e in again.newest_first()} == {e.key: e for e in built.newest_first()}
 
 
 def test_refreshing_call_backs_says_whether_the_list_changed():
     storage = MemoryStorage()
-    log = CallLog(MemoryCallStore())
-    callbacks = CallBacks(log.callers, storage)
+    store = MemoryCallStore()
+    log = CallLog(store)
+    callbacks = CallBacks(store, storage)
     log.apply(event("ringing", "m"), at=1)
-    assert callbacks.refresh(log.take_touched()) is False  # still ringing: nobody to call back yet
+    assert run(callbacks.refresh(log.take_touched())) is False  # still ringing: nobody to call back yet
     log.apply(event("ended", "m"), at=2)
-    assert callbacks.refresh(log.take_touched()) is True
-    assert callbacks.refresh([KEY]) is False  # the same again
+    assert run(callbacks.refresh(log.take_touched())) is True
+    assert run(callbacks.refresh([KEY])) is False  # the same again
     log.apply(event("ringing", "ok"), at=3)
     log.apply(event("calling", "ok"), at=4)
-    assert callbacks.refresh(log.take_touched()) is True and len(callbacks) == 0
+    assert run(callbacks.refresh(log.take_touched())) is True and len(callbacks) == 0
+
+
+def test_a_store_without_a_kept_list_has_it_built_once_and_unreadable_entries_are_passed_over():
+    store = stored(call("m1", ["ringing", "ended"], 100), call("m2", ["ringing", "ended"], 200))
+    store.call_backs_ready = False
+    callbacks = CallBacks(store, MemoryStorage())
+    assert run(callbacks.load()) is False, "an older version's store: nothing to read yet"
+    progress: list[int] = []
+    run(callbacks.rebuild(progress.append, chunk=1))
+    assert progress == [1, 2, 2] and store.call_backs_ready
+    (entry,) = callbacks.newest_first()
+    assert (entry.attempts, entry.latest.uuid) == (2, "m2")
+    store.kept_call_backs["number:+1555"] = "{not json"
+    store.kept_call_backs["number:+1556"] = '{"key": "number:+1556", "attempts": 1, "more": false, "calls": []}'
+    again = CallBacks(store, MemoryStorage())
+    assert run(again.load()) and [e.key for e in again.newest_first()] == [KEY]
 
 
 @settings(max_examples=200, deadline=None)

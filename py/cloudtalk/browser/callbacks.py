@@ -4,31 +4,40 @@ Each entry links to dial its normalized number two ways: `tel:` (any phone app) 
 (CloudTalk's Click-to-Call extension and desktop app). "Done" stores a mark, so other tabs and
 reloads agree.
 
-    view = CallBacksView(CallBacks(log.callers, storage), clock=time.time)
-    view.refresh(log.take_touched())
+    view = CallBacksView(CallBacks(store, storage), clock=time.time)
+    await view.load()                   # the list as stored
+    view.refresh(log.take_touched())    # worked out again for these callers, in the background
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..callers import CallBack, CallBacks
 from ..present import caller_name
-from .dom import Later, by_id, clear, el, listen, when
+from .dom import Later, by_id, clear, el, listen, spawn, when
 
 
 class CallBacksView:
+    """The list as the store keeps it (callers.CallBacks), read at the start and worked out again, in the background and
+    one caller at a time, for the callers whose calls changed."""
+
     def __init__(self, callbacks: CallBacks, clock: Callable[[], float]) -> None:
         self.callbacks = callbacks
         self.clock = clock
         self.root = by_id("callbacks")
         self.empty = by_id("callbacks-empty")
         self.count = by_id("callback-count")
+        self.root.dataset.state = "loading"  # "ready" once the list is the store's, "building" while it is built
         self.visible = False
         self._dirty = True
         self.render_later = Later(self.render)
         self.on_count: list[Callable[[int], None]] = []  # the app icon's badge follows the count
+        self._pending: set[str] = set()  # callers whose calls changed, to work out again
+        self._rebuild = False
+        self._work: asyncio.Future[Any] | None = None
         listen(self.root, "click", self._clicked)
 
     def set_visible(self, visible: bool) -> None:
@@ -36,24 +45,57 @@ class CallBacksView:
         if visible and self._dirty:
             self.render()
 
+    async def load(self) -> None:
+        """The stored list, drawn; a store an older version wrote has it built, in the background."""
+        if await self.callbacks.load():
+            self.root.dataset.state = "ready"
+        else:
+            self.rebuild()
+        self._dirty = True
+        self.render()
+
     def refresh(self, keys: Iterable[str]) -> None:
-        """The calls of these callers changed: recompute their entries, redraw on the next tick."""
-        if self.callbacks.refresh(list(keys)):  # most events change nobody's entry: nothing to redraw
-            self._dirty = True
-            self.render_later()
+        """The calls of these callers changed: work their entries out again (after what is under way), then redraw."""
+        self._pending.update(keys)
+        self._start()
 
     def rebuild(self) -> None:
-        self.callbacks.rebuild()
-        self._dirty = True
-        self.render_later()
+        """Build the whole list again from every stored call (a restore changed many callers' calls)."""
+        self._rebuild = True
+        self.root.dataset.state = "building"
+        self._start()
 
     def absorb(self, storage_key: str, text: str | None) -> bool:
         """Another tab's "done" mark. True if it was one."""
-        if self.callbacks.absorb(storage_key, text) is None:
+        key = self.callbacks.absorb(storage_key, text)
+        if key is None:
             return False
-        self._dirty = True
-        self.render_later()
+        self.refresh([key])
         return True
+
+    async def settled(self) -> None:
+        """Wait until the entries asked for so far are worked out (and the list is drawn on its next tick)."""
+        while self._work is not None and not self._work.done():
+            await self._work
+
+    def _start(self) -> None:
+        if self._work is None or self._work.done():
+            self._work = spawn(self._drain())
+
+    async def _drain(self) -> None:
+        while self._rebuild or self._pending:
+            if self._rebuild:
+                # Every caller pending now is read by the pass: their calls were queued before it reads.
+                self._rebuild, self._pending = False, set()
+                await self.callbacks.rebuild()
+                self.root.dataset.state = "building" if self._rebuild else "ready"
+                changed = True
+            else:
+                keys, self._pending = self._pending, set()
+                changed = await self.callbacks.refresh(keys)  # most events change nobody's entry: nothing to redraw
+            if changed:
+                self._dirty = True
+                self.render_later()
 
     def render(self) -> None:
         total = len(self.callbacks)
@@ -70,6 +112,8 @@ class CallBacksView:
         for entry in self.callbacks.newest_first():
             self.root.append(self._item(entry, now))
         self.empty.hidden = total > 0
+        building = self.root.dataset.state == "building"
+        self.empty.textContent = "Building the list from the stored calls…" if building else "Nobody to call back."
 
     @staticmethod
     def _item(entry: CallBack, now: float) -> Any:
@@ -80,7 +124,7 @@ class CallBacksView:
         if latest.contact and latest.contact.name and latest.number:
             who.append(el("span", latest.number, class_="muted"))
         item.append(who)
-        attempts = f"{entry.attempts} attempt{'s' if entry.attempts != 1 else ''}"
+        attempts = f"{entry.attempts}{'+' if entry.more else ''} attempt{'s' if entry.attempts != 1 or entry.more else ''}"
         outcome = latest.outcome.value if latest.outcome else latest.state.label
         item.append(el("p", f"{outcome} · {when(latest.started_at, now)} · {attempts}", class_="callback-when"))
         actions = el("div", None, class_="callback-actions")
@@ -101,5 +145,9 @@ class CallBacksView:
         button = event.target.closest("button.callback-done")
         if not button:
             return
-        self.callbacks.mark_done(str(button.dataset.key), self.clock())
+        spawn(self._mark_done(str(button.dataset.key)))
+
+    async def _mark_done(self, key: str) -> None:
+        await self.callbacks.mark_done(key, self.clock())
+        self._dirty = True
         self.render()

@@ -22,17 +22,19 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import persist, search
-from ..ports import CallEntry, Cursor, NoteEntry, Stored
+from ..ports import CallEntry, CallerCursor, Cursor, NoteEntry, Stored
 from ..search import Query, matches_words
 from .dom import spawn
 from .ffi import create_once_callable, create_proxy, js, jsnull, to_js
 
 NAME = "cloudtalk"
-VERSION = 2  # 2: the indexes of each caller's calls, of each outcome's calls, and of words (see _upgrade)
-CALLS, NOTES, META = "calls", "notes", "meta"
+VERSION = 3  # 2: the indexes of each caller's calls, of each outcome's calls, and of words; 3: the call-backs (_upgrade)
+CALLS, NOTES, META, CALL_BACKS = "calls", "notes", "meta", "call_backs"
+WRITTEN = (CALLS, NOTES, CALL_BACKS)  # the stores a write of the page may touch
 CALLER_STARTED, OUTCOME_STARTED, WORDS = "caller_started", "outcome_started", "words"
 QUIET_S = 2.0  # the longest a read waits for the page's writes to be committed
 WORDS_DONE = "words"  # the meta record saying every call and note has its words (a version 1 store gets them later)
+CALL_BACKS_DONE = "call_backs"  # the meta record saying the call-back list is kept (an older store has it built once)
 
 
 def _object(entry: dict[str, Any]) -> Any:
@@ -89,6 +91,13 @@ def _upgrade(event: Any) -> None:
         meta = db.createObjectStore(META, _object({"keyPath": "key"}))
         if event.oldVersion < 1:
             meta.put(_object({"key": WORDS_DONE}))  # a new store: every record it will get has its words
+    if event.oldVersion < 3:
+        # Each caller waiting for a call back, by caller key: derived from the calls (callers.CallBacks keeps it), and
+        # built once from an older store's calls, in the background.
+        db.createObjectStore(CALL_BACKS, _object({"keyPath": "key"}))
+        if event.oldVersion < 1:
+            # a new store: the list is kept from the first call
+            event.target.transaction.objectStore(META).put(_object({"key": CALL_BACKS_DONE}))
 
 
 class CallsDB:
@@ -98,12 +107,13 @@ class CallsDB:
         self.db = db
         self.on_problem = on_problem  # a write was refused, or could be written again: a sentence for people
         self.on_written = on_written  # the uuids whose call or note was committed: for the other tabs
-        self._batch: dict[tuple[str, str], dict[str, Any]] = {}
-        self.unsaved: dict[tuple[str, str], dict[str, Any]] = {}  # refused by the browser, kept here, tried again
+        self._batch: dict[tuple[str, str], dict[str, Any] | None] = {}  # (store, key) -> the record (None: delete it)
+        self.unsaved: dict[tuple[str, str], dict[str, Any] | None] = {}  # refused by the browser, kept here, tried again
         self._flush_proxy = create_proxy(self._flush)
         self._waiting: list[Callable[[], None]] = []  # told once this task's writes are committed
         self.commits = 0
         self.words_ready = False  # every record has its words: search may ask the index
+        self.call_backs_ready = False  # the call-back list is kept: it may be read as it is
         self._writes: set[asyncio.Future[Any]] = set()  # write transactions not yet committed
 
     durable = True
@@ -115,38 +125,47 @@ class CallsDB:
         db = await done(request)
         db.onversionchange = create_once_callable(lambda _event: db.close())  # a newer version or a wipe wants it
         store = cls(db, on_problem, on_written)
-        store.words_ready = await done(db.transaction(META, "readonly").objectStore(META).get(WORDS_DONE)) is not None
+        meta = db.transaction(META, "readonly").objectStore(META)
+        words, call_backs = await asyncio.gather(done(meta.get(WORDS_DONE)), done(meta.get(CALL_BACKS_DONE)))
+        store.words_ready, store.call_backs_ready = words is not None, call_backs is not None
         return store
 
     # ------------------------------------------------------------ CallStore (synchronous to the core)
 
     def put_call(self, entry: CallEntry) -> None:
-        self._queue(CALLS, entry)
+        self._queue(CALLS, entry["uuid"], entry)
 
     def put_note(self, entry: NoteEntry) -> None:
-        self._queue(NOTES, entry)
+        self._queue(NOTES, entry["uuid"], entry)
+
+    def put_call_back(self, key: str, text: str | None) -> None:
+        """A caller's call-back, in the same transaction as the calls it was worked out from (None: nobody waits)."""
+        self._queue(CALL_BACKS, key, None if text is None else {"key": key, "text": text})
 
     def clear(self) -> None:
         self._batch.clear()
         self.unsaved.clear()
-        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readwrite")
-        transaction.objectStore(CALLS).clear()
-        transaction.objectStore(NOTES).clear()
+        transaction = self.db.transaction(to_js(list(WRITTEN)), "readwrite")
+        for name in WRITTEN:
+            transaction.objectStore(name).clear()
         _commit(transaction)
 
-    def _queue(self, store: str, entry: dict[str, Any]) -> None:
+    def _queue(self, store: str, key: str, entry: dict[str, Any] | None) -> None:
         if not self._batch:
             js.queueMicrotask(self._flush_proxy)
-        self._batch[(store, entry["uuid"])] = entry
+        self._batch[(store, key)] = entry
 
     def _flush(self, *_args: Any) -> None:
         batch, self._batch = {**self.unsaved, **self._batch}, {}
         if not batch:
             return
-        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readwrite")
-        calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
-        for (store, _uuid), entry in batch.items():
-            (calls if store == CALLS else notes).put(_object(entry))
+        transaction = self.db.transaction(to_js(list(WRITTEN)), "readwrite")
+        stores = {name: transaction.objectStore(name) for name in WRITTEN}
+        for (name, key), entry in batch.items():
+            if entry is None:
+                stores[name].delete(key)
+            else:
+                stores[name].put(_object(entry))
         committed = finished(transaction)  # listening now: the commit may end before a spawned coroutine first runs
         self._writing(committed)
         _commit(transaction)
@@ -172,7 +191,7 @@ class CallsDB:
         else:
             callback()
 
-    async def _settle(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any]],
+    async def _settle(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any] | None],
                       waiting: list[Callable[[], None]]) -> None:
         try:
             await self._settled(committed, batch)
@@ -180,7 +199,7 @@ class CallsDB:
             for told in waiting:
                 told()
 
-    async def _settled(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any]]) -> None:
+    async def _settled(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any] | None]) -> None:
         try:
             await committed
         except OSError as error:
@@ -194,11 +213,11 @@ class CallsDB:
         self.commits += 1
         had_unsaved = bool(self.unsaved)
         for key, entry in batch.items():
-            if self.unsaved.get(key) is entry:
+            if key in self.unsaved and self.unsaved[key] is entry:  # (a deletion's entry is None)
                 del self.unsaved[key]
         if had_unsaved and not self.unsaved:
             self.on_problem("Every change is stored again.")
-        self.on_written(sorted({uuid for _store, uuid in batch}))
+        self.on_written(sorted({uuid for name, uuid in batch if name != CALL_BACKS}))
 
     def retry(self) -> None:
         """Try the refused writes again (called now and then)."""
@@ -207,7 +226,7 @@ class CallsDB:
 
     async def settled(self) -> None:
         """Wait until what is queued now is committed (a restore's chunks, a migration)."""
-        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")  # queued after every earlier write
+        transaction = self.db.transaction(to_js(list(WRITTEN)), "readonly")  # queued after every earlier write
         transaction.objectStore(CALLS).count()
         await finished(transaction)
 
@@ -422,6 +441,34 @@ class CallsDB:
         request.onsuccess = proxy
         request.onerror = create_once_callable(failed)
         return future
+
+    async def by_caller(self, after: CallerCursor | None, limit: int) -> tuple[list[tuple[str, str]], CallerCursor | None]:
+        """Up to `limit` calls that have a caller, in the caller index's order after `after`: each one's caller and text,
+        and where the next page starts (None: no more). One request a page."""
+        # A call with no caller is filed under "": every such entry stands before ["", Infinity] (numbers sort before
+        # strings), and every caller's after it.
+        self._flush()  # what this task wrote is read too: its transaction comes first
+        lower = to_js(list(after) if after is not None else ["", js.Infinity])
+        index = self.db.transaction(CALLS, "readonly").objectStore(CALLS).index(CALLER_STARTED)
+        records = await done(index.getAll(js.IDBKeyRange.lowerBound(lower, True), limit))
+        rows = [(str(record.caller), str(record.text)) for record in records]
+        if len(rows) < limit:
+            return rows, None
+        last = records[len(rows) - 1]
+        return rows, (str(last.caller), float(last.started), str(last.uuid))
+
+    async def call_backs(self) -> list[str]:
+        """Every kept call-back's text: one request, as long as the list (not the history)."""
+        records = await done(self.db.transaction(CALL_BACKS, "readonly").objectStore(CALL_BACKS).getAll())
+        return [str(record.text) for record in records]
+
+    async def call_backs_built(self) -> None:
+        """The list is kept from now on: said once the entries queued so far are committed."""
+        self._flush()
+        transaction = self.db.transaction(to_js([CALL_BACKS, META]), "readwrite")  # after the entries' transaction
+        transaction.objectStore(META).put(_object({"key": CALL_BACKS_DONE}))
+        await finished(transaction)
+        self.call_backs_ready = True
 
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         """Each call's text and its note's text as stored (another tab wrote them), by uuid; None where absent."""

@@ -63,7 +63,8 @@ class HistoryActions:
                 self.archive.progress.finish(result)
                 show_notice(result)
                 return
-            self.workspace.restored()
+            self.archive.progress.show("Updating the call-back list…", 1, 1)
+            await self.workspace.restored()
             self.tabs.tell("reload")
             message = (f"Imported {file.name}: {result.added:,} new call(s), {result.updated:,} updated, "
                        f"{result.unchanged:,} already here.")

@@ -42,7 +42,7 @@ from ..settings import Settings
 from .alerts import Alerts
 from .callbacks import CallBacksView
 from .contact import ContactCard
-from .dom import by_id, el
+from .dom import by_id, el, spawn
 from .history import CallerHistory
 from .notes import NotesPanel
 from .phone import PhoneDock
@@ -68,6 +68,9 @@ class Views:
     pop: ScreenPop
 
 
+REFRESH_MOST = 200  # callers a restore touched beyond which the call-back list is built again in one pass
+
+
 class Workspace:
     def __init__(self, log: CallLog, store: StoredCalls, settings: Settings, *, partner: str, storage: Storage,
                  router: Router, dock: PhoneDock, alerts: Alerts) -> None:
@@ -80,7 +83,7 @@ class Workspace:
             history=CallerHistory(log, store, on_select=self.select, clock=time.time),
             notes=NotesPanel(log, settings, on_saved=self.annotated),
             timeline=Timeline(log, store, on_select=self.select),
-            callbacks=CallBacksView(CallBacks(log.callers, storage), clock=time.time),
+            callbacks=CallBacksView(CallBacks(store, storage), clock=time.time),
             today=TodayPanel(log, store, clock=time.time),
             router=router,
             dock=dock,
@@ -182,16 +185,16 @@ class Workspace:
             self.show(shown)  # the screen-pop link follows the template
 
     def reload_all(self) -> asyncio.Future[Any]:
-        """After the whole history changed (cleared here or in another tab), and at the start: done once the timeline's
-        first page is drawn."""
+        """After the whole history changed (cleared here, or restored or cleared in another tab), and at the start: done
+        once the timeline's first page and the call-back list are drawn."""
         self.v.timeline.render_all()
         self.show(None)
         self.show(self.log.latest_contact())
         self.log.take_touched()
-        self.v.callbacks.rebuild()
+        listed = spawn(self.v.callbacks.load())
         self.v.today.render()
         self.changed()
-        return self.v.timeline.drawn
+        return asyncio.gather(self.v.timeline.drawn, listed)
 
     def history_cleared(self) -> None:
         """The call history was cleared (here, or in another tab): the call-back marks go with it."""
@@ -215,24 +218,28 @@ class Workspace:
         self.changed()
 
     def older_loaded(self) -> None:
-        """Older stored calls were read in (in the background, after going live)."""
+        """Older stored calls were read in (in the background, after going live): what the views read from the store
+        is as it was, and no caller's call-back changed."""
+        self.log.take_touched()
         self.v.timeline.more_loaded()
-        self.bulk_derived()
+        self.changed()
 
-    def restored(self) -> None:
-        """A backup was merged in: calls may have changed anywhere in the history."""
+    async def restored(self) -> None:
+        """A backup was merged in: calls may have changed anywhere in the history. Done once the call-back list is
+        worked out again (every caller's entry, from one pass over the store, when the file touched many)."""
+        touched = self.log.take_touched()
+        if len(touched) > REFRESH_MOST:
+            self.v.callbacks.rebuild()
+        else:
+            self.v.callbacks.refresh(touched)
+        await self.v.callbacks.settled()
         self.v.timeline.render_all()
         shown = self.v.card.shown
         if shown is not None:
-            self.show(self.log.get(shown.uuid) or shown)
-        self.bulk_derived()
-
-    def bulk_derived(self) -> None:
-        self.v.callbacks.refresh(self.log.take_touched())
+            call = self.log.get(shown.uuid) or shown
+            self.show(call)
+            self.v.history.show(call, force=True)  # its earlier calls may be new
         self.v.today.render()
-        shown = self.v.card.shown
-        if shown is not None:
-            self.v.history.show(self.log.get(shown.uuid) or shown, force=True)
         self.changed()
 
     def sweep(self, now: float) -> None:
