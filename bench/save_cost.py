@@ -27,9 +27,9 @@ class CountingStore(MemoryCallStore):
 
     chars = 0
 
-    def put_call(self, entry: dict) -> None:
+    def put_call(self, entry: dict, replay=None) -> None:
         self.chars += len(entry["text"])
-        super().put_call(entry)
+        super().put_call(entry, replay)
 
 
 def event(name: str, uuid: str, caller: int = 0):

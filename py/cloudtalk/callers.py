@@ -210,9 +210,11 @@ class CallerIndex:
         """Index a new or changed call. Returns (its key before, its key now)."""
         old = self._key_of.get(call.uuid)
         new = caller_key(call)
-        if old != new:
-            if old is not None:
-                self._unlink(old, call)
+        indexed = self._calls.get(call.uuid)
+        # A call moves when its key changes, or its start (the store's copy of a call replaces the page's: see log.Replay)
+        if old != new or (indexed is not None and indexed.started_at != call.started_at):
+            if old is not None and indexed is not None:
+                self._unlink(old, indexed)
             if new is not None:
                 bisect.insort(self._order.setdefault(new, []), (call.started_at, call.uuid))
                 self._key_of[call.uuid] = new

@@ -1,9 +1,12 @@
 """The call history as files: CSV for spreadsheets, JSON for backups (`cloudtalk.backup` reads it back).
 
-Both are written in parts, so the browser can draw between them on a long history:
+Both are written in parts, so the browser can draw between them on a long history, and read a
+page of the store for each:
 
-    for part in export_json_parts(log.newest_first(), exported_at=time.time()):
+    for part in export_json_parts(calls, exported_at=time.time()):
         chunks.append(part)
+    export = JsonExport(exported_at=time.time())
+    chunks = [export.head(), *(export.part(page) for page in pages), export.tail()]
 """
 
 from __future__ import annotations
@@ -76,33 +79,71 @@ def call_row(call: Call) -> dict[str, object]:
 EXPORT_CHUNK = 500  # calls per part: each part is a short piece of work, and the page can draw between parts
 
 
+class CsvExport:
+    """The CSV export written a part at a time (the header first): `part(calls)` for each part, in order."""
+
+    def head(self) -> str:
+        return self._rows([CSV_COLUMNS])
+
+    def part(self, calls: Iterable[Call]) -> str:
+        rows = []
+        for call in calls:
+            row = call_row(call)
+            rows.append([_cell(row[c]) for c in CSV_COLUMNS])
+        return self._rows(rows)
+
+    def tail(self) -> str:
+        return ""
+
+    @staticmethod
+    def _rows(rows: Iterable[Iterable[object]]) -> str:
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)  # RFC 4180 line ends, \r\n
+        return out.getvalue()
+
+
+class JsonExport:
+    """The JSON export (one call a line) written a part at a time. `cloudtalk.backup` reads it back."""
+
+    def __init__(self, exported_at: float) -> None:
+        self.exported_at = exported_at
+        self._first = True
+
+    def head(self) -> str:
+        head = {"format": EXPORT_FORMAT, "schema": persist.SCHEMA_VERSION, "exported_at": iso_utc(self.exported_at)}
+        return json.dumps(head)[:-1] + ', "calls": ['
+
+    def part(self, calls: Iterable[Call]) -> str:
+        lines = []
+        for call in calls:
+            line = json.dumps({**persist.to_record(call), "summary": call_row(call)}, ensure_ascii=False)
+            lines.append(("\n" if self._first else ",\n") + line)
+            self._first = False
+        return "".join(lines)
+
+    def tail(self) -> str:
+        return "\n]}\n"
+
+
+def _parts(export: CsvExport | JsonExport, calls: Iterable[Call], chunk: int) -> Iterator[str]:
+    yield export.head()
+    part: list[Call] = []
+    for call in calls:
+        part.append(call)
+        if len(part) == chunk:
+            yield export.part(part)
+            part = []
+    yield export.part(part) + export.tail()
+
+
 def export_csv_parts(calls: Iterable[Call], chunk: int = EXPORT_CHUNK) -> Iterator[str]:
     """The CSV export in parts of `chunk` calls (the header first)."""
-    out = io.StringIO()
-    writer = csv.writer(out)  # RFC 4180 line ends, \r\n
-    writer.writerow(CSV_COLUMNS)
-    for n, call in enumerate(calls, 1):
-        row = call_row(call)
-        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
-        if n % chunk == 0:
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue()
+    return _parts(CsvExport(), calls, chunk)
 
 
 def export_json_parts(calls: Iterable[Call], exported_at: float, chunk: int = EXPORT_CHUNK) -> Iterator[str]:
     """The JSON export (one call a line) in parts of `chunk` calls. `cloudtalk.backup` reads it back."""
-    head = {"format": EXPORT_FORMAT, "schema": persist.SCHEMA_VERSION, "exported_at": iso_utc(exported_at)}
-    yield json.dumps(head)[:-1] + ', "calls": ['
-    part: list[str] = []
-    for n, call in enumerate(calls):
-        line = json.dumps({**persist.to_record(call), "summary": call_row(call)}, ensure_ascii=False)
-        part.append(("\n" if n == 0 else ",\n") + line)
-        if len(part) == chunk:
-            yield "".join(part)
-            part = []
-    yield "".join(part) + "\n]}\n"
+    return _parts(JsonExport(exported_at), calls, chunk)
 
 
 EXPORT_FORMAT = "cloudtalk-calls"

@@ -1,7 +1,11 @@
-"""The call log: every call by uuid, in start order, written through to a call store one call at a time.
+"""The call log: the page's working set of calls, in start order, written through to a call store one call at a time.
 
-Nothing leaves the log but by `clear()`: no cap, and a store that refuses space loses nothing here
-(the browser's store keeps what it could not write and says so).
+The store holds every call; the page holds only a bounded working set: the live calls, the newest
+KEEP, the call on the card, and any whose writes are not yet settled. A call the page did not hold
+when an event for it came (new, never loaded, or let go) is written by replaying the page's changes
+onto the store's copy inside the write (`Replay`), so a stored call is never overwritten by a
+copy that knows less of it. Nothing leaves the store but by `clear()`, and a store that refuses
+space loses nothing (the browser's store keeps what it could not write and says so).
 
     log = CallLog(MemoryCallStore())
     change = log.apply(ringing_event, at=clock())
@@ -11,14 +15,18 @@ Nothing leaves the log but by `clear()`: no cap, and a store that refuses space 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from . import persist
 from .callers import CallerIndex, caller_key
 from .calls import Call, annotate, mark_stale, merged, step
 from .events import PhoneEvent
-from .ports import CallEntry, CallStore
+from .ports import CallEntry, CallStore, Stored, StoredCalls
+
+KEEP = 500  # the newest calls the page holds (besides the live ones, the one on the card, and those not yet settled)
+Op = Callable[[Call | None], Call | None]  # one change the page made to a call, to be made again on the stored copy
 
 
 @dataclass(frozen=True)
@@ -59,15 +67,56 @@ class Merged:
     unchanged: int = 0
 
 
-class CallLog:
-    """Calls keyed by uuid. Insertion order is start order, so newest-first is reversed()."""
+class Replay:
+    """The page's changes to a call it did not hold when it made them, made again on the store's copy inside the write
+    (ports.Replay): the store's copy, or none, is the base, so the write never loses what the store knew."""
 
-    def __init__(self, store: CallStore) -> None:
+    def __init__(self, log: CallLog, uuid: str) -> None:
+        self.log = log
+        self.uuid = uuid
+        self.ops: list[Op] = []  # the changes not yet known to be committed, in order
+        self._writing = 0  # how many of them the write under way made
+
+    def onto(self, stored: Stored | None) -> CallEntry | None:
+        """The entry to write over `stored` (the call's text and its note's, None where the store has no such call);
+        None to write nothing: the stored record cannot be read by this version, and is kept as it is."""
+        call: Call | None = None
+        if stored is not None:
+            try:
+                call = persist.decode_stored(*stored)
+            except (ValueError, KeyError, TypeError, IndexError):
+                self.log.kept_unreadable(self.uuid)
+                return None
+        for op in self.ops:
+            call = op(call)
+        self._writing = len(self.ops)
+        if call is None:
+            return None
+        self.log.corrected(call)
+        return self.log.entry(call)
+
+    def committed(self) -> None:
+        """The write is the store's: its changes are made; once none is left, the page's copy is the store's."""
+        del self.ops[: self._writing]
+        self._writing = 0
+        if not self.ops and self.log.replays.get(self.uuid) is self:
+            del self.log.replays[self.uuid]
+
+
+class CallLog:
+    """The working set keyed by uuid. Insertion order is start order, so newest-first is reversed()."""
+
+    def __init__(self, store: CallStore, keep: int = KEEP) -> None:
         self.store = store
+        self.keep = keep
         self._calls: dict[str, Call] = {}
         self._live: set[str] = set()
+        self.shown: str | None = None  # the call on the card: held whatever its age
+        self.replays: dict[str, Replay] = {}  # calls with changes to make again on the stored copy
         self.callers = CallerIndex()
         self.touched: set[str] = set()  # caller keys whose calls changed since take_touched()
+        self.on_corrected: list[Callable[[Call], None]] = []  # the store's copy of a call, with the page's changes, differs
+        self.on_unreadable: list[Callable[[str], None]] = []  # a stored call this version cannot read was not written over
 
     # ------------------------------------------------------------ reading
 
@@ -101,11 +150,51 @@ class CallLog:
     # ------------------------------------------------------------ changing
 
     def apply(self, event: PhoneEvent, at: float) -> Change:
-        previous = self._calls.get(event.call_uuid)
+        uuid = event.call_uuid
+        previous = self._calls.get(uuid)
         call = step(previous, event, at)
-        if call is not previous:
-            self._put(call)
-        return Change(call, previous)
+        if call is previous:
+            return Change(call, previous)
+        if previous is None or uuid in self.replays:  # not held: the store's copy, if it has one, is the base
+            self._replay(uuid, partial(_step, event=event, at=at))
+        self._put(call)
+        return Change(self._calls.get(uuid, call), previous)
+
+    def hold(self, call: Call | None) -> Call | None:
+        """Hold a call read from the store while it is on the card (its note may be written): the page's copy, if it
+        has one, is the newer. None: no call is on the card."""
+        self.shown = None if call is None else call.uuid
+        if call is None:
+            return None
+        held = self._calls.get(call.uuid)
+        if held is not None:
+            return held
+        self._insert([call])
+        return call
+
+    def corrected(self, call: Call) -> None:
+        """The store's copy with the page's changes made again on it (Replay.onto): the page's copy from now on."""
+        if self._calls.get(call.uuid) == call:
+            return
+        if call.uuid in self._calls:
+            self._remember(call)
+        else:
+            self._insert([call])
+        for told in self.on_corrected:
+            told(call)
+
+    def kept_unreadable(self, uuid: str) -> None:
+        for told in self.on_unreadable:
+            told(uuid)
+
+    def entry(self, call: Call) -> CallEntry:
+        return persist.call_entry(call, caller_key(call))
+
+    def _replay(self, uuid: str, op: Op) -> None:
+        replay = self.replays.get(uuid)
+        if replay is None:
+            replay = self.replays[uuid] = Replay(self, uuid)
+        replay.ops.append(op)
 
     def annotate(self, uuid: str, note: str | None = None, disposition: str | None = None, *, at: float) -> Change | None:
         """Save the agent's note and disposition on a call; None if the call is gone."""
@@ -130,6 +219,8 @@ class CallLog:
             call = self._calls[uuid]
             stale = mark_stale(call, now, after_seconds)
             if stale is not call:
+                if uuid in self.replays:
+                    self._replay(uuid, partial(_mark_stale, now=now, after_seconds=after_seconds))
                 self._put(stale)
                 marked.append(stale)
         return marked
@@ -140,46 +231,48 @@ class CallLog:
         self.touched.update(self.callers.keys())
         self._calls.clear()
         self._live.clear()
+        self.replays.clear()
         self.callers.clear()
 
-    def restore(self, calls: Iterable[Call]) -> Merged:
+    def restore(self, calls: Iterable[Call], stored: dict[str, Call | None] | None = None) -> Merged:
         """Merge calls from a backup (or an older version's store) by uuid, writing what changed.
 
-        Where both hold a call, the copy that knows more of it wins and the newer note wins
-        (calls.merged); a call already as known is not written again. Calls that started at the
-        same moment keep the order given (give them oldest first)."""
+        `stored` holds the store's copies of these calls (None where it has none), read by the caller before: the
+        page's own copy, where it holds one, is the newer. Where two copies meet, the one that knows more of the call
+        wins and the newer note wins (calls.merged); a call already as known is not written again. The calls go to
+        the store; the page holds only those it held already (its working set)."""
+        stored = stored or {}
         added = updated = unchanged = 0
-        fresh: dict[str, Call] = {}
+        merged_here: dict[str, Call] = {}  # a file may hold a call twice: the second meets the first
         for incoming in calls:
-            local = self._calls.get(incoming.uuid) or fresh.get(incoming.uuid)
+            uuid = incoming.uuid
+            local = merged_here.get(uuid) or self._calls.get(uuid) or stored.get(uuid)
             call = incoming if local is None else merged(local, incoming)
             if call is local:
                 unchanged += 1
                 continue
-            if incoming.uuid in self._calls:
-                updated += 1
+            added += local is None
+            updated += local is not None
+            merged_here[uuid] = call
+            if uuid in self._calls:
                 self._remember(call)
-            else:
-                added += local is None
-                updated += local is not None
-                fresh[call.uuid] = call
-            self.store.put_call(self._entry(call))
+            self.store.put_call(self.entry(call))
             if persist.has_note(call):
                 self.store.put_note(persist.note_entry(call))
-        self._insert(sorted(fresh.values(), key=lambda c: c.started_at))
         return Merged(added, updated, unchanged)
 
     def absorb(self, uuid: str, call: Call | None) -> None:
         """Take another tab's write into memory without writing back (None: the call is gone)."""
         if call is None:
             self._forget(uuid)
-        elif uuid in self._calls:
+            return
+        replay = self.replays.get(uuid)
+        for op in replay.ops if replay is not None else ():  # this page's changes not yet written come after it
+            call = op(call) or call
+        if uuid in self._calls:
             self._remember(call)
         else:
             self._insert([call])
-
-    def _entry(self, call: Call) -> CallEntry:
-        return persist.call_entry(call, caller_key(call))
 
     def _remember(self, call: Call) -> None:
         """Hold a new or changed call in memory, with every index kept from it."""
@@ -199,6 +292,16 @@ class CallLog:
             self._remember(call)
         if newest is not None and calls[0].started_at < newest.started_at:
             self._calls = dict(sorted(self._calls.items(), key=lambda item: item[1].started_at))
+        if len(self._calls) > 2 * self.keep:
+            self._let_go()
+
+    def _let_go(self) -> None:
+        """Let go of the calls beyond the working set (every one of them is in the store, or queued for it): what the
+        page holds stays bounded, whatever the history's size. Done at twice the size, so once per `keep` calls."""
+        kept = {*list(self._calls)[-self.keep :], *self._live, *self.replays, self.shown}
+        for uuid in [uuid for uuid in self._calls if uuid not in kept]:
+            del self._calls[uuid]
+            self.callers.remove(uuid)  # no caller's calls changed: nothing is touched
 
     def _forget(self, uuid: str) -> None:
         self._calls.pop(uuid, None)
@@ -212,7 +315,7 @@ class CallLog:
             self._remember(call)
         else:
             self._insert([call])  # a clock set back can start a new call before the newest: the order holds
-        self.store.put_call(self._entry(call))
+        self.store.put_call(self.entry(call), self.replays.get(call.uuid))
 
     # ------------------------------------------------------------ loading
 
@@ -263,3 +366,26 @@ def _id_of(text: str) -> str:
     except ValueError:
         pass
     return text[:40]
+
+
+async def restore_into(log: CallLog, store: StoredCalls, calls: list[Call]) -> Merged:
+    """Merge a part of a backup (calls in start order) with what the store holds of the same calls, through `log`.
+    A call the store holds in a form this version cannot read is left as it is, not written over (counted unchanged)."""
+    stored: dict[str, Call | None] = {}
+    unreadable: set[str] = set()
+    for uuid, (text, note) in (await store.get_many(list(dict.fromkeys(c.uuid for c in calls)))).items():
+        try:
+            stored[uuid] = None if text is None else persist.decode_stored(text, note)
+        except (ValueError, KeyError, TypeError, IndexError):
+            unreadable.add(uuid)
+    result = log.restore([c for c in calls if c.uuid not in unreadable], stored)
+    kept = sum(1 for c in calls if c.uuid in unreadable)
+    return Merged(result.added, result.updated, result.unchanged + kept)
+
+
+def _step(call: Call | None, event: PhoneEvent, at: float) -> Call:
+    return step(call, event, at)
+
+
+def _mark_stale(call: Call | None, now: float, after_seconds: float) -> Call | None:
+    return None if call is None else mark_stale(call, now, after_seconds)

@@ -64,11 +64,19 @@ Cursor = tuple[float, str]  # (started, uuid): where a call stands in the histor
 CallerCursor = tuple[str, float, str]  # (caller, started, uuid): where a call stands in the caller index
 
 
+class Replay(Protocol):
+    """The page's changes to a call it did not hold, made again on the store's copy inside the write (cloudtalk.log)."""
+
+    def onto(self, stored: Stored | None) -> CallEntry | None: ...  # the entry to write over it (None: write nothing)
+    def committed(self) -> None: ...  # that write is the store's
+
+
 class CallStore(Protocol):
     """Where the log puts calls and notes. Synchronous to the core: the browser's store queues each
-    write in a transaction at once (durable by the end of the task) and does the waiting itself."""
+    write in a transaction at once (durable by the end of the task) and does the waiting itself. A put
+    with a `replay` reads the stored call in the same transaction and writes what `replay.onto` makes of it."""
 
-    def put_call(self, entry: CallEntry) -> None: ...
+    def put_call(self, entry: CallEntry, replay: Replay | None = None) -> None: ...
     def put_note(self, entry: NoteEntry) -> None: ...
     def put_call_back(self, key: str, text: str | None) -> None: ...  # a caller's call-back (None: nobody waits)
     def clear(self) -> None: ...
@@ -108,9 +116,17 @@ class MemoryCallStore:
     writes: int = 0
     call_backs_ready: bool = True  # a store an older version wrote has none yet (tests set this False)
 
-    def put_call(self, entry: CallEntry) -> None:
+    def put_call(self, entry: CallEntry, replay: Replay | None = None) -> None:
+        if replay is not None:
+            held = self.calls.get(entry["uuid"])
+            made = replay.onto(None if held is None else self._stored(held))
+            if made is None:
+                return
+            entry = made
         self.calls[entry["uuid"]] = entry
         self.writes += 1
+        if replay is not None:
+            replay.committed()
 
     def put_note(self, entry: NoteEntry) -> None:
         self.notes[entry["uuid"]] = entry

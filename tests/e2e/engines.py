@@ -621,8 +621,8 @@ class _WebDriverScope(Scope):
             return
         frame = driver.find(self._frame_css)
         loads_before = self._loads()
-        driver.enter_frame(frame)
         try:
+            driver.enter_frame(frame)  # WebKitWebDriver's empty "no such frame" came here too, once, under load
             yield driver
         except Exception as error:
             driver.enter_frame(None)

@@ -136,7 +136,7 @@ def test_warm_up_runs_a_sample_call_through_a_throwaway_app_and_leaves_no_trace(
 class BrokenStore(MemoryCallStore):
     """A store that refuses every write at once (the browser's queues writes; a test double can fail early)."""
 
-    def put_call(self, entry: dict) -> None:
+    def put_call(self, entry: dict, replay: object = None) -> None:
         raise PermissionError("storage is disabled")
 
 

@@ -7,14 +7,17 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cloudtalk import persist
 from cloudtalk.calls import Outcome, State
 from cloudtalk.exports import export_csv, export_csv_parts, export_json, export_json_parts
-from cloudtalk.log import CallLog
+from cloudtalk.log import CallLog, Merged, restore_into
 from cloudtalk.ports import MemoryCallStore
 
 from .messages import event
+from .test_ports import run
 
 
 def reloaded(store: MemoryCallStore) -> CallLog:
@@ -94,14 +97,67 @@ def test_the_log_reloads_from_the_store_in_start_order():
     assert again.active().uuid == "z"
 
 
-def test_there_is_no_cap_and_nothing_leaves_the_store_but_by_clear():
+def test_the_store_keeps_every_call_and_the_page_holds_a_bounded_working_set():
     store = MemoryCallStore()
+    log = CallLog(store, keep=100)
+    log.apply(event("ringing", "live"), at=0)
+    for i in range(1000):
+        log.apply(event("ringing", f"c{i}"), at=1 + i)
+        log.apply(event("ended", f"c{i}"), at=1 + i + 0.5)
+    assert len(store.calls) == 1001
+    assert 100 < len(log) <= 201, "the newest hundred, the live one, and at most a hundred more before letting go"
+    assert log.get("c0") is None and log.get("c999") is not None
+    assert log.active().uuid == "live", "a live call is held whatever its age"
+    assert log.replays == {}, "every new call's write settled: the store had no copy of any"
+    assert sorted(log.callers.keys()) == ["number:+442038680167"]
+    assert len(log.callers.calls_of("number:+442038680167")) == len(log)
+
+
+def test_an_event_for_a_call_the_page_let_go_is_made_on_the_stored_copy():
+    store = MemoryCallStore()
+    log = CallLog(store, keep=10)
+    log.apply(event("ringing", "old", contact={"name": "Old Caller"}), at=1)
+    log.apply(event("calling", "old"), at=2)
+    log.apply(event("ended", "old"), at=3)
+    log.annotate("old", note="kept", at=4)
+    for i in range(30):
+        log.apply(event("ringing", f"c{i}"), at=10 + i)
+    assert log.get("old") is None
+    corrected = []
+    log.on_corrected.append(corrected.append)
+    log.apply(event("contact_info", "old", contact={"name": "Old Caller", "company": "Acme"}), at=50)
+    call = reloaded(store).get("old")
+    assert [s.event for s in call.steps] == ["ringing", "calling", "ended", "contact_info"], "made on the stored call"
+    assert (call.contact.company, call.note, call.answered_at) == ("Acme", "kept", 2)
+    assert log.get("old") == call and corrected == [call], "the page holds the store's copy with the change made on it"
+    assert log.replays == {}
+
+
+def test_a_stored_call_this_version_cannot_read_is_not_written_over_by_an_event():
+    store = MemoryCallStore()
+    store.put_call({"uuid": "future", "started": 1.0, "caller": "", "outcome": "", "words": [], "text": '{"state": "x"}'})
     log = CallLog(store)
-    for i in range(6000):
+    told = []
+    log.on_unreadable.append(told.append)
+    change = log.apply(event("ended", "future"), at=5)
+    assert store.calls["future"]["text"] == '{"state": "x"}' and told == ["future"]
+    assert change.call.uuid == "future" and "future" in log.replays, "the page keeps its copy, and the change to make"
+
+
+def test_the_call_on_the_card_is_held_and_its_note_is_saved_whatever_its_age():
+    store = MemoryCallStore()
+    log = CallLog(store, keep=5)
+    for i in range(20):
         log.apply(event("ringing", f"c{i}"), at=i)
         log.apply(event("ended", f"c{i}"), at=i + 0.5)
-    assert len(log) == len(store.calls) == 6000
-    assert log.get("c0") is not None
+    old = reloaded(store).get("c0")
+    assert log.get("c0") is None and log.hold(old) is old
+    for i in range(20, 40):
+        log.apply(event("ringing", f"c{i}"), at=i)
+    assert log.get("c0") is old, "held while on the card"
+    assert log.annotate("c0", note="called back", at=99) is not None
+    assert reloaded(store).get("c0").note == "called back"
+    assert log.hold(log.get("c39")) is log.get("c39"), "the page's own copy is the newer"
 
 
 def test_unreadable_records_are_reported_and_left_in_the_store_and_the_rest_load():
@@ -304,10 +360,10 @@ def test_exports_come_in_parts_of_a_chunk_of_calls_that_join_into_the_whole():
     calls = list(log.newest_first())
     json_parts = list(export_json_parts(calls, exported_at=0, chunk=3))
     csv_parts = list(export_csv_parts(calls, chunk=3))
-    assert len(json_parts) == 1 + 3 and len(csv_parts) == 3
+    assert len(json_parts) == len(csv_parts) == 1 + 3, "the head, then each part of three calls or fewer"
     assert "".join(json_parts) == export_json(calls, exported_at=0)
     assert "".join(csv_parts) == export_csv(calls)
-    assert csv_parts[0].count("\r\n") == 1 + 3 and csv_parts[1].count("\r\n") == 3
+    assert csv_parts[0].count("\r\n") == 1 and [p.count("\r\n") for p in csv_parts[1:]] == [3, 3, 1]
     assert json.loads("".join(json_parts))["calls"][6]["uuid"] == "c0"
 
 
@@ -321,7 +377,11 @@ def ended_call(log: CallLog, uuid: str, at: float, *, answered: bool = False) ->
     log.apply(event("ended", uuid), at=at + 2)
 
 
-def test_a_restore_adds_new_calls_in_start_order_and_writes_them_with_their_notes():
+def restore(log: CallLog, calls) -> Merged:
+    return run(restore_into(log, log.store, list(calls)))
+
+
+def test_a_restore_adds_new_calls_and_writes_them_with_their_notes():
     source = CallLog(MemoryCallStore())
     for i in (5, 1, 3):
         ended_call(source, f"c{i}", at=i * 10)
@@ -329,12 +389,12 @@ def test_a_restore_adds_new_calls_in_start_order_and_writes_them_with_their_note
     store = MemoryCallStore()
     log = CallLog(store)
     ended_call(log, "c2", at=20)
-    result = log.restore(list(source.newest_first()))
+    result = restore(log, source.oldest_first())
     assert (result.added, result.updated, result.unchanged) == (3, 0, 0)
-    assert [c.uuid for c in log.newest_first()] == ["c5", "c3", "c2", "c1"]
+    assert [c.uuid for c in reloaded(store).newest_first()] == ["c5", "c3", "c2", "c1"]
     assert set(store.calls) == {"c1", "c2", "c3", "c5"} and set(store.notes) == {"c1"}
     assert reloaded(store).get("c1").note == "old note"
-    assert log.restore(list(source.newest_first())) == type(result)(0, 0, 3), "the same backup again changes nothing"
+    assert restore(log, source.oldest_first()) == type(result)(0, 0, 3), "the same backup again changes nothing"
 
 
 def test_a_restore_takes_the_copy_that_knows_more_of_the_call():
@@ -342,12 +402,13 @@ def test_a_restore_takes_the_copy_that_knows_more_of_the_call():
     ringing.apply(event("ringing", "a"), at=1)
     finished = CallLog(MemoryCallStore())
     ended_call(finished, "a", at=1, answered=True)
-    log = CallLog(MemoryCallStore())
-    log.restore(list(ringing.newest_first()))
-    assert log.restore(list(finished.newest_first())).updated == 1
-    assert log.get("a").outcome is Outcome.ANSWERED
-    assert log.restore(list(ringing.newest_first())).unchanged == 1, "an older copy changes nothing"
-    assert log.get("a").outcome is Outcome.ANSWERED and log.active() is None
+    store = MemoryCallStore()
+    log = CallLog(store)
+    restore(log, ringing.newest_first())
+    assert restore(log, finished.newest_first()).updated == 1
+    assert reloaded(store).get("a").outcome is Outcome.ANSWERED
+    assert restore(log, ringing.newest_first()).unchanged == 1, "an older copy changes nothing"
+    assert reloaded(store).get("a").outcome is Outcome.ANSWERED and log.active() is None
 
 
 def test_a_restore_never_overwrites_a_local_note_with_an_older_or_undated_one():
@@ -357,10 +418,10 @@ def test_a_restore_never_overwrites_a_local_note_with_an_older_or_undated_one():
     log = CallLog(MemoryCallStore())
     ended_call(log, "a", at=1)
     log.annotate("a", note="typed here later", at=60)
-    assert log.restore(list(backup.newest_first())).unchanged == 1
+    assert restore(log, backup.newest_first()).unchanged == 1
     assert log.get("a").note == "typed here later"
     backup.annotate("a", note="typed there even later", disposition="Follow up", at=70)
-    log.restore(list(backup.newest_first()))
+    restore(log, backup.newest_first())
     assert (log.get("a").note, log.get("a").disposition, log.get("a").noted_at) == ("typed there even later", "Follow up", 70)
 
 
@@ -376,7 +437,7 @@ def test_a_restore_fills_in_a_note_where_the_local_copy_has_none_but_not_where_i
     ended_call(log, "b", at=5)
     log.annotate("b", note="x", at=10)
     log.annotate("b", note="", at=11)  # the agent cleared it
-    log.restore([undated, replace(backup.get("b"), note="stale", noted_at=9)])
+    restore(log, [undated, replace(backup.get("b"), note="stale", noted_at=9)])
     assert log.get("a").note == "from an older version"
     assert log.get("b").note == "" and log.get("b").noted_at == 11
 
@@ -386,10 +447,11 @@ def test_a_restore_of_the_same_call_twice_in_one_file_holds_it_once():
     source.apply(event("ringing", "a"), at=1)
     first = source.get("a")
     source.apply(event("ended", "a"), at=2)
-    log = CallLog(MemoryCallStore())
-    result = log.restore([first, source.get("a")])
-    assert (result.added, result.updated) == (1, 1) and len(log) == 1
-    assert log.get("a").state is State.ENDED and log.callers.calls_of("number:+442038680167") == [log.get("a")]
+    store = MemoryCallStore()
+    log = CallLog(store)
+    result = restore(log, [first, source.get("a")])
+    assert (result.added, result.updated) == (1, 1) and len(store.calls) == 1
+    assert reloaded(store).get("a").state is State.ENDED
 
 
 def test_absorbing_another_tabs_copy_updates_inserts_or_forgets_without_writing():
@@ -434,10 +496,20 @@ def test_a_restore_counts_every_update():
     for uuid in ("a", "b", "c"):
         source.apply(event("ringing", uuid), at=ord(uuid))
     log = CallLog(MemoryCallStore())
-    log.restore(list(source.oldest_first()))
+    restore(log, source.oldest_first())
     for uuid in ("a", "b", "c"):
         source.apply(event("ended", uuid), at=200 + ord(uuid))
-    assert log.restore(list(source.oldest_first())) == type(log.restore([]))(0, 3, 0)
+    assert restore(log, source.oldest_first()) == Merged(0, 3, 0)
+
+
+def test_a_restore_leaves_a_stored_call_this_version_cannot_read_as_it_is():
+    store = MemoryCallStore()
+    store.put_call({"uuid": "a", "started": 1.0, "caller": "", "outcome": "", "words": [], "text": '{"state": "x"}'})
+    source = CallLog(MemoryCallStore())
+    ended_call(source, "a", at=1)
+    ended_call(source, "b", at=2)
+    assert restore(CallLog(store), source.oldest_first()) == Merged(1, 0, 1)
+    assert store.calls["a"]["text"] == '{"state": "x"}'
 
 
 def test_the_whole_csv_export_joins_its_parts_past_one_chunk():
@@ -472,3 +544,38 @@ def test_a_milestone_is_a_call_starting_or_ending_not_a_step_between():
     repeated = log.apply(event("calling", "m1"), at=2.5)
     ended = log.apply(event("ended", "m1"), at=3.0)
     assert [c.milestone for c in (started, answered, repeated, ended)] == [True, False, False, True]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 9),  # which call
+            st.sampled_from(["ringing", "dialing", "calling", "hangup", "ended", "contact_info", "note", "sweep"]),
+            st.integers(0, 30).map(float),  # when (events of calls interleave, and clocks go back)
+        ),
+        max_size=60,
+    ),
+    st.integers(1, 3),
+)
+def test_a_working_set_of_any_size_stores_what_holding_every_call_would(changes, keep):
+    """Letting calls go changes nothing the store keeps: any events, notes and sweeps give the same stored calls and
+    notes with a working set of one call as with one that holds every call."""
+    stores = [MemoryCallStore(), MemoryCallStore()]
+    logs = [CallLog(stores[0], keep=keep), CallLog(stores[1], keep=10_000)]
+    for n, name, at in changes:
+        uuid = f"c{n}"
+        for log in logs:
+            if name == "note":
+                held = log.get(uuid) or reloaded(log.store).get(uuid)
+                if held is not None:
+                    log.hold(held)
+                    log.annotate(uuid, note=f"note at {at}", at=at)
+            elif name == "sweep":
+                log.sweep_stale(now=at + 100, after_seconds=60)
+            else:
+                log.apply(event(name, uuid, contact={"name": f"Name {n}"} if name == "contact_info" else None), at=at)
+    small, whole = (reloaded(store) for store in stores)
+    assert list(small.oldest_first()) == list(whole.oldest_first())
+    assert stores[0].notes == stores[1].notes
+    assert len(logs[0]) <= 2 * keep + 12, "the live calls, the one on the card, and twice the working set at most"

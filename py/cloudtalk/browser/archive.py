@@ -1,28 +1,30 @@
-"""The call history's life in the browser: its store, the one-time move out of localStorage, loading
-newest first (the rest in the background), and restore and export with progress, one at a time.
+"""The call history's life in the browser: its store, the one-time move out of localStorage, the
+newest page read at the start, and restore and export with progress, one at a time.
 
 The core decides (cloudtalk.log, cloudtalk.backup, cloudtalk.persist); this module does the waiting.
 The store is the browser's database, or, where the browser has none (blocked, a private mode), one
-in this page's memory: the rest of the app cannot tell them apart.
+in this page's memory: the rest of the app cannot tell them apart. The page holds only the log's
+working set: every view that needs more reads the store, and restore and export go through it a
+part at a time.
 
     archive = await Archive.in_browser(storage, on_problem=report, on_written=tabs.calls_written)
-    report = await archive.open()       # moves an older version's calls, loads the newest page
+    report = await archive.open()       # moves an older version's calls, reads the newest page
     archive.on_more.append(workspace.older_loaded)
-    archive.load_the_rest()             # after going live: older calls in chunks, the page stays responsive
+    archive.load_the_rest()             # after going live: an older store's records get search's words
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from .. import persist
 from ..backup import RefusedError, read_calls, read_document
-from ..calls import Call
-from ..exports import export_csv_parts, export_json_parts
-from ..log import CallLog, LoadReport, Merged
+from ..calls import Call, merged
+from ..exports import CsvExport, JsonExport
+from ..log import CallLog, LoadReport, Merged, restore_into
 from ..ports import MemoryCallStore, Storage, StorageFullError, StoredCalls
 from .calls_db import CallsDB
 from .dom import by_id, spawn
@@ -64,10 +66,10 @@ class Archive:
         self.log = CallLog(store)
         self.storage = storage
         self.progress = progress
-        self.on_more: list[Callable[[], None]] = []  # calls were added in bulk (older ones loaded, a restore)
+        self.on_more: list[Callable[[], None]] = []  # the background work ended (search's index is complete)
         self.on_problem = on_problem
-        self.stored_total = 0
-        self.loading = False
+        self.log.on_unreadable.append(self._kept_unreadable)
+        self.stored_total = 0  # as counted at the start and after a restore (the timeline keeps its own count)
         self.busy = False  # an import or export is running: one at a time (exclusive)
 
     @classmethod
@@ -84,9 +86,9 @@ class Archive:
         return cls(store, storage, Progress(), on_problem)
 
     @property
-    def count(self) -> int:
-        """How many calls the history holds (while older ones load, the stored count)."""
-        return self.stored_total if self.loading else len(self.log)
+    def empty(self) -> bool:
+        """Whether the history holds no call (nothing to export or clear)."""
+        return self.stored_total == 0 and len(self.log) == 0
 
     async def exclusive(self, work: Callable[[], Awaitable[T]]) -> T | None:
         """Run one import or export at a time: None, at once, while another is running."""
@@ -97,6 +99,15 @@ class Archive:
             return await work()
         finally:
             self.busy = False
+
+    def _kept_unreadable(self, uuid: str) -> None:
+        self.on_problem(f"Call {uuid} is stored in a form this version cannot read. It is kept as it is: this page's "
+                        "changes to it are shown here but not written over it.")
+
+    def clear(self) -> None:
+        """Remove every stored call, here and in every other tab."""
+        self.log.clear()
+        self.stored_total = 0
 
     def retry(self) -> None:
         """Try the writes the browser refused again (called now and then)."""
@@ -114,9 +125,7 @@ class Archive:
             await self.move_legacy()
         self.stored_total = await self.store.count()
         calls, notes = await self.store.newest(FIRST_PAGE)
-        report = self.log.load(calls, notes)
-        self.loading = self.stored_total > len(calls)
-        return report
+        return self.log.load(calls, notes)
 
     async def reread(self, uuids: list[str]) -> dict[str, Call | None]:
         """These calls as stored now (another tab wrote them): None where the store no longer has one; an
@@ -141,13 +150,12 @@ class Archive:
         if not legacy.calls and not legacy.unreadable:
             return
         uuids = [call.uuid for call in legacy.calls]
-        held = await self.store.get_many(uuids)
         mover = CallLog(self.store)
-        mover.load([c for c, _ in held.values() if c is not None], [n for _, n in held.values() if n is not None])
-        mover.restore(sorted(legacy.calls, key=lambda c: c.started_at))
+        await restore_into(mover, self.store, sorted(legacy.calls, key=lambda c: c.started_at))
         await self.store.settled()
         stored = await self.store.get_many(uuids)
-        wrong = [uuid for uuid in uuids if not _reads_back(stored[uuid], mover.get(uuid))]
+        expected = {call.uuid: call for call in legacy.calls}
+        wrong = [uuid for uuid in uuids if not _reads_back(stored[uuid], expected[uuid])]
         if wrong:
             self.on_problem(f"{len(wrong)} of {len(uuids)} calls could not be moved to the new store; their old copies "
                             "are kept and the move is tried again on the next start.")
@@ -167,13 +175,11 @@ class Archive:
                             f"under '{persist.BACKUP_PREFIX}'.")
 
     def load_the_rest(self) -> None:
-        """The background work after going live: the older calls read in, then (once, for a store an older version
-        wrote) every record given the words search's index reads."""
+        """The background work after going live: once, for a store an older version wrote, every record given the words
+        search's index reads. (The older calls themselves stay in the store: the views read them there.)"""
         spawn(self._background())
 
     async def _background(self) -> None:
-        if self.loading:
-            await self._load_the_rest()
         total = self.stored_total
 
         def progress(done: int) -> None:
@@ -182,25 +188,6 @@ class Archive:
         try:
             await self.store.add_words(progress)
         finally:
-            self.progress.finish("")
-            self._more()
-
-    async def _load_the_rest(self) -> None:
-        after: str | None = None
-        read = 0
-        try:
-            while True:
-                calls, notes, after = await self.store.page(after, CHUNK)
-                read += len(calls)
-                self.log.add_stored(calls, notes)
-                self.progress.show(f"Loading older calls: {min(read, self.stored_total):,} of {self.stored_total:,}",
-                                   read, self.stored_total)
-                self._more()
-                if after is None:
-                    break
-                await next_frame()
-        finally:
-            self.loading = False
             self.progress.finish("")
             self._more()
 
@@ -222,50 +209,76 @@ class Archive:
         except RefusedError as error:
             self.progress.finish("")
             return f"Not imported: {error}. Nothing was changed."
-        while self.loading:  # the stored calls first, so that the merge sees every one
-            await next_frame()
-        calls.reverse()  # exports list the newest first; the log takes the oldest first
+        calls.reverse()  # exports list the newest first; the store's copies are merged oldest first
         added = updated = unchanged = 0
         for start in range(0, total, CHUNK):
-            merged = self.log.restore(calls[start : start + CHUNK])
-            added, updated, unchanged = added + merged.added, updated + merged.updated, unchanged + merged.unchanged
-            self.progress.show(f"Importing: {start + len(calls[start:start + CHUNK]):,} of {total:,} calls",
-                               total + start, total * 2)
+            part = calls[start : start + CHUNK]
+            merged_part = await restore_into(self.log, self.store, part)  # each call with the store's copy of it
+            added, updated, unchanged = (added + merged_part.added, updated + merged_part.updated,
+                                         unchanged + merged_part.unchanged)
+            self.progress.show(f"Importing: {start + len(part):,} of {total:,} calls", total + start, total * 2)
             await next_frame()
         await self.store.settled()
+        await self.reread_newest()
         self.progress.finish("")
-        self._more()
         return Merged(added, updated, unchanged)
+
+    async def reread_newest(self) -> None:
+        """Hold the newest page again (a restore may have brought newer calls than the page held), and count anew."""
+        self.stored_total = await self.store.count()
+        calls, notes = await self.store.newest(FIRST_PAGE)
+        self.log.add_stored(calls, notes)
 
     # ------------------------------------------------------------ exports
 
-    async def export(self, kind: str, exported_at: float) -> Any:
-        """The whole history as a Blob, built in parts with the progress shown."""
-        while self.loading:
-            await next_frame()
-        calls = list(self.log.newest_first())
-        parts: Iterator[str] = export_csv_parts(calls) if kind == "csv" else export_json_parts(calls, exported_at)
-        chunks: list[str] = []
+    async def export(self, kind: str, exported_at: float) -> tuple[Any, int]:
+        """The whole history as a Blob (and how many calls it holds), newest first, built a page of the store at a time
+        with the progress shown. The page's own copies are the newer, and a call the browser refused to store (a full
+        disk) is in it too."""
+        export = CsvExport() if kind == "csv" else JsonExport(exported_at)
+        unstored = await self._unstored()
+        total = await self.store.count() + len(unstored)
+        chunks = [export.head()]
         done = 0
-        started = time.monotonic()
-        for part in parts:
-            chunks.append(part)
-            done = min(len(calls), done + 500)
-            if (time.monotonic() - started) * 1000 > FRAME_MS:
-                self.progress.show(f"Exporting: {done:,} of {len(calls):,} calls", done, len(calls))
-                await next_frame()
-                started = time.monotonic()
+        before: tuple[float, str] | None = None
+        while True:
+            page = await self.store.newest_page(before, CHUNK)
+            stored = persist.decode_readable(page)
+            calls: list[Call] = []
+            for call in stored:
+                while unstored and (unstored[0].started_at, unstored[0].uuid) > (call.started_at, call.uuid):
+                    calls.append(unstored.pop(0))
+                calls.append(self.log.get(call.uuid) or call)
+            if len(page) < CHUNK:
+                calls.extend(unstored)
+            chunks.append(export.part(calls))
+            done += len(calls)
+            self.progress.show(f"Exporting: {min(done, total):,} of {total:,} calls", done, total)
+            await next_frame()
+            if len(page) < CHUNK:
+                break
+            if not stored:  # no readable call to go on from (2,000 in a row this version cannot read)
+                raise OSError(f"{CHUNK:,} stored calls in a row could not be read; the export stopped after {done:,}")
+            before = (stored[-1].started_at, stored[-1].uuid)  # an unreadable call after it is read again, and passed over
+        chunks.append(export.tail())
         self.progress.finish("")
         mime = "text/csv" if kind == "csv" else "application/json"
-        return js.Blob.new(to_js(chunks), to_js({"type": mime}))
+        return js.Blob.new(to_js(chunks), to_js({"type": mime})), done
+
+    async def _unstored(self) -> list[Call]:
+        """The calls the page holds that the store does not (yet) have, newest first."""
+        held = list(self.log.newest_first())
+        found = await self.store.get_many([call.uuid for call in held])
+        return [call for call in held if found[call.uuid][0] is None]
 
 
-def _reads_back(stored: tuple[str | None, str | None], call: Call | None) -> bool:
+def _reads_back(stored: tuple[str | None, str | None], call: Call) -> bool:
+    """The store's copy reads back, and knows all the older copy knew (merging that copy in would change nothing)."""
     text, note = stored
-    if call is None or text is None:
+    if text is None:
         return False
     try:
         decoded = persist.decode_stored(text, note)
     except (ValueError, KeyError, TypeError, IndexError):
         return False
-    return decoded == call
+    return merged(decoded, call) == decoded

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import persist, search
-from ..ports import CallEntry, CallerCursor, Cursor, NoteEntry, Stored
+from ..ports import CallEntry, CallerCursor, Cursor, NoteEntry, Replay, Stored
 from ..search import Query, matches_words
 from .dom import spawn
 from .ffi import create_once_callable, create_proxy, js, jsnull, to_js
@@ -115,6 +115,7 @@ class CallsDB:
         self.words_ready = False  # every record has its words: search may ask the index
         self.call_backs_ready = False  # the call-back list is kept: it may be read as it is
         self._writes: set[asyncio.Future[Any]] = set()  # write transactions not yet committed
+        self._replays: dict[str, Replay] = {}  # calls to write from their stored copy, until that write is committed
 
     durable = True
 
@@ -132,8 +133,10 @@ class CallsDB:
 
     # ------------------------------------------------------------ CallStore (synchronous to the core)
 
-    def put_call(self, entry: CallEntry) -> None:
+    def put_call(self, entry: CallEntry, replay: Replay | None = None) -> None:
         self._queue(CALLS, entry["uuid"], entry)
+        if replay is not None:  # written from the stored copy, read in the same transaction (_replay)
+            self._replays[entry["uuid"]] = replay
 
     def put_note(self, entry: NoteEntry) -> None:
         self._queue(NOTES, entry["uuid"], entry)
@@ -161,16 +164,46 @@ class CallsDB:
             return
         transaction = self.db.transaction(to_js(list(WRITTEN)), "readwrite")
         stores = {name: transaction.objectStore(name) for name in WRITTEN}
+        replays: dict[str, Replay] = {}
         for (name, key), entry in batch.items():
-            if entry is None:
+            if name == CALLS and key in self._replays:
+                replays[key] = self._replays.pop(key)
+            elif entry is None:
                 stores[name].delete(key)
             else:
                 stores[name].put(_object(entry))
+        made: list[Replay] = []
+        for uuid, replay in replays.items():  # after the notes of this batch: the stored copy is read with its new note
+            self._replay(stores, uuid, replay, made)
+        if replays:  # told in the commit's own event, before any later transaction reads the store (see log.Replay)
+            transaction.addEventListener("complete", create_once_callable(lambda _event: [r.committed() for r in made]))
         committed = finished(transaction)  # listening now: the commit may end before a spawned coroutine first runs
         self._writing(committed)
-        _commit(transaction)
+        if not replays:  # a replay's put is made in its read's handler: the transaction must stay open until then
+            _commit(transaction)
         waiting, self._waiting = self._waiting, []
-        spawn(self._settle(committed, batch, waiting))
+        spawn(self._settle(committed, batch, waiting, replays))
+
+    def _replay(self, stores: dict[str, Any], uuid: str, replay: Replay, made: list[Replay]) -> None:
+        """Read the stored call and its note, and write what the page's changes make of them, in this transaction: no
+        other write can come between the read and the write."""
+        call_read, note_read = stores[CALLS].get(uuid), stores[NOTES].get(uuid)
+
+        def read(_event: Any) -> None:
+            record, note = call_read.result, note_read.result
+            stored = None if record is None or record is jsnull else (
+                str(record.text), None if note is None or note is jsnull else str(note.text))
+            try:
+                entry = replay.onto(stored)
+            except Exception as error:  # noqa: BLE001 - not written: the page keeps its copy and the changes to make
+                self.on_problem(f"A change to call {uuid} could not be made on its stored copy ({error}). It is kept in "
+                                "this page and tried again with the next change.")
+                return
+            if entry is not None:
+                stores[CALLS].put(_object(entry))
+                made.append(replay)
+
+        note_read.onsuccess = create_once_callable(read)  # after the call's read: requests end in the order made
 
     def _writing(self, committed: asyncio.Future[Any]) -> None:
         self._writes.add(committed)
@@ -192,17 +225,20 @@ class CallsDB:
             callback()
 
     async def _settle(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any] | None],
-                      waiting: list[Callable[[], None]]) -> None:
+                      waiting: list[Callable[[], None]], replays: dict[str, Replay]) -> None:
         try:
-            await self._settled(committed, batch)
+            await self._settled(committed, batch, replays)
         finally:
             for told in waiting:
                 told()
 
-    async def _settled(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any] | None]) -> None:
+    async def _settled(self, committed: asyncio.Future[None], batch: dict[tuple[str, str], dict[str, Any] | None],
+                       replays: dict[str, Replay]) -> None:
         try:
             await committed
         except OSError as error:
+            for uuid, replay in replays.items():  # written from the stored copy again, with the retry
+                self._replays.setdefault(uuid, replay)
             refused_before = len(self.unsaved)
             for key, entry in batch.items():
                 self.unsaved.setdefault(key, entry)

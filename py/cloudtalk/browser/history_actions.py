@@ -40,16 +40,15 @@ class HistoryActions:
 
     def refresh_buttons(self) -> None:
         """Runs on every event: touches the page only when the history becomes empty or stops being so."""
-        empty = len(self.archive.log) == 0
+        empty = self.archive.empty
         if empty != self._was_empty:
             self._was_empty = empty
             for control in self.controls:
                 control.disabled = empty
 
     async def export(self, kind: str) -> None:
-        blob = await self.archive.export(kind, time.time())
+        blob, count = await self.archive.export(kind, time.time())
         download_blob(f"cloudtalk-calls-{stamp()}.{kind}", blob)
-        count = len(self.archive.log)
         self.archive.progress.finish(f"Exported {count:,} call{'' if count == 1 else 's'}.")
 
     async def restore(self) -> None:
@@ -82,7 +81,7 @@ class HistoryActions:
         return await self.archive.restore(text)
 
     def clear(self) -> None:
-        self.archive.log.clear()
+        self.archive.clear()
         self.tabs.tell("clear")
         self.workspace.history_cleared()
         self.alerts.announce("Call history cleared")

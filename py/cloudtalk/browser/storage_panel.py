@@ -55,8 +55,8 @@ class StoragePanel:
 
     async def show(self) -> None:
         state = await storage_state()
-        by_id("storage-summary").textContent = storage_line(self.archive.count, state["persisted"], state["usage"],
-                                                            state["quota"])
+        count = await self.archive.store.count()
+        by_id("storage-summary").textContent = storage_line(count, state["persisted"], state["usage"], state["quota"])
         by_id("storage-persist").hidden = state["persisted"] is not False
 
     async def persist_now(self, asked_by_agent: bool) -> None:

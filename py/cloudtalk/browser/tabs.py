@@ -2,7 +2,7 @@
 
 One message type on a BroadcastChannel, `{"kind": ..., "calls": [...]}`:
 - "calls": these calls or their notes were committed to the database: read them as stored;
-- "reload": a backup was restored: read the newest page again, then the rest;
+- "reload": a backup was restored: read the newest page and the call-back list again;
 - "clear": the history was cleared.
 Call-back marks live in localStorage, so another tab's mark arrives as a `storage` event.
 A browser without BroadcastChannel simply does not share (each tab still reads the database at start).
@@ -73,13 +73,13 @@ class Tabs:
 
     async def _reopen(self) -> None:
         assert self.archive is not None and self.workspace is not None
-        await self.archive.open()
+        await self.archive.reread_newest()  # the page's own calls stay: they are the newer
         self.workspace.reload_all()
-        self.archive.load_the_rest()
 
     def _cleared(self) -> None:
         assert self.archive is not None and self.workspace is not None
-        self.archive.log.load([])
+        self.archive.log.load([])  # the store is empty already: only this page's copies go
+        self.archive.stored_total = 0
         self.workspace.history_cleared()
 
     def _mark(self, event: Any) -> None:

@@ -91,6 +91,7 @@ class Workspace:
             pop=ScreenPop(settings, partner=partner),
         )
         router.on_change.append(lambda _name: self.v.callbacks.set_visible("callbacks" in router.shown))
+        log.on_corrected.append(self.corrected)
         # Each intent type to the method that carries it out: adding an intent means adding a row.
         self._carry: dict[type, Callable[[Any], None]] = {
             ShowCard: lambda i: self.show(i.call),
@@ -122,7 +123,8 @@ class Workspace:
     # ------------------------------------------------------------ showing
 
     def show(self, call: Call | None) -> None:
-        """Put a call on the card, with its history, notes and screen-pop link."""
+        """Put a call on the card, with its history, notes and screen-pop link; the page holds it while it is there."""
+        call = self.log.hold(call)
         self.v.card.show(call, self.v.pop.href(call) if call else None)
         self.v.history.show(call)
         self.v.notes.show(call)
@@ -204,6 +206,14 @@ class Workspace:
     def absorb_mark(self, key: str, text: str | None) -> None:
         """Another tab marked a call-back done (a storage event)."""
         self.v.callbacks.absorb(key, text)
+
+    def corrected(self, call: Call) -> None:
+        """The store's copy of a call the page did not hold, with the page's changes made on it (log.Replay): shown."""
+        self.v.timeline.update(call)
+        if self.v.card.shown_uuid == call.uuid:
+            self.show(call)
+        self.derived_changed()
+        self.changed()
 
     def absorb(self, uuid: str, call: Call | None) -> None:
         """Another tab wrote a call or its note (None: the store no longer has it): take the change in."""
