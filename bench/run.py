@@ -236,7 +236,7 @@ RING_RETURNING = """() => window.send(JSON.stringify({event: 'ringing', properti
 def ready_with_history(browser, site: str, history: int, runs: int, loaded_ms: list[float], search_ms: list[float],
                        first_frame: dict[str, list[float]] | None = None) -> list[float]:
     """Warm time to ready with `history` calls stored (the newest page read before going live, the rest after); with
-    `first_frame`, a search and a returning caller's card measured at once after ready, the older calls not yet loaded."""
+    `first_frame`, a search and a returning caller's card measured at once after ready, the background work (an older store's words) not begun."""
     times = []
     for _ in range(runs):
         context = quiet_context(browser)
@@ -261,7 +261,7 @@ def ready_with_history(browser, site: str, history: int, runs: int, loaded_ms: l
             first_frame["loading"].append(float(page.evaluate("document.getElementById('history-progress').hidden === false")))
         if history:  # then every stored call in memory, in the background: how long, and how long the first search takes
             started = page.evaluate("performance.now()")
-            # The background work has ended (the older calls loaded, search's words complete): the search box says so.
+            # The background work has ended (search's words complete): the search box says so.
             page.wait_for_function("document.getElementById('search').dataset.index === 'ready'", timeout=300_000)
             loaded_ms.append(page.evaluate("performance.now()") - started)
             search_ms.append(page.evaluate(FIRST_SEARCH))
@@ -287,7 +287,7 @@ def per_event(browser, site: str, history: int, count: int) -> dict[str, float]:
     page.reload()
     page.wait_for_function("document.body.dataset.ready === 'true'", timeout=120_000)
     loaded = page.evaluate(STORED_CALLS, "")
-    if history:  # the background work (the older calls loaded) has ended: the events are measured against the whole history
+    if history:  # the background work has ended: the events are measured against the whole history
         page.wait_for_function("document.getElementById('search').dataset.index === 'ready'", timeout=300_000)
     frame = page.locator("#phone").element_handle().content_frame()
     names = ["ringing", "contact_info", "calling", "hangup", "ended"]

@@ -74,7 +74,7 @@ async def main() -> None:
     app.views.extend([workspace.on_event, redispatch, readiness.on_event, installable.on_event, storage_panel.on_event])
     workspace.observers.append(history_actions.refresh_buttons)
     workspace.v.callbacks.on_count.append(installable.badge)
-    archive.on_more.append(workspace.older_loaded)
+    archive.on_more.append(workspace.background_done)
     tabs.connect(archive, workspace)
     dom.listen(dom.by_id("notice-close"), "click", lambda _e: setattr(dom.by_id("notice"), "hidden", True))
     dom.every(SWEEP_MS, lambda: (workspace.sweep(time.time()), archive.retry()))
@@ -89,7 +89,7 @@ async def main() -> None:
     workspace.rehearse(warm_up())  # the first real messages pay no first-use costs (see app.warm_up)
     js.performance.mark("app-warmed")
     dock.go_live(probes.timed(app.receive, boot, archive.store), app.ignore)  # the queued messages first, in order
-    probes.unless_held("olderCalls", archive.load_the_rest)
+    probes.unless_held("background", archive.start_background)
     readiness.offer_once()
     dom.spawn(readiness.observe())
     # The offline copy of the app (sw.js) is stored after the snapshot is made: the two never share the cores.

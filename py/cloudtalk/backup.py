@@ -1,15 +1,22 @@
 """Restoring a backup: the app's own JSON export, of any schema the app has written, read back into calls.
 
-A file is taken whole or not at all: every call is read before the log changes, and the first
-thing wrong refuses the file with a reason a person can act on.
+A file is taken whole or not at all: every call is read before the history changes, and the first
+thing wrong refuses the file with a reason a person can act on. A file is read a piece of text at
+a time (`ExportReader`), so neither its text nor its calls need be held whole: the browser reads it
+through once to check every call, and once more to merge them, a part at a time.
 
-    calls = read_export(text)          # raises RefusedError("…why…")
-    log.restore(calls)                 # merged by call id: see calls.merged
+    reader = ExportReader()
+    for piece in pieces:
+        records = reader.feed(piece)   # the calls' records completed by this piece; raises RefusedError
+        calls = reader.calls(records)  # as calls, migrated from the file's schema; raises RefusedError
+    reader.end()                       # raises RefusedError if the document is cut short or not an export
+    calls = read_export(text)          # the same, for a whole text
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from . import persist
@@ -23,31 +30,180 @@ class RefusedError(Exception):
     """The file is not a backup this version can restore; the message says why."""
 
 
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+LONGEST_RECORD = 1_000_000  # characters a single value may take before it is judged broken rather than unfinished
+
+
+class ExportReader:
+    """An export parsed as its text arrives, a piece at a time: the head's fields kept, each call's record handed on as
+    soon as it is complete. Hand-written over `json.JSONDecoder.raw_decode` (each value is parsed by the standard
+    library): no streaming JSON parser is in Pyodide's standard library, and the file's shape is one fixed object."""
+
+    def __init__(self) -> None:
+        self.head: dict[str, Any] = {}
+        self._text = ""
+        self._at = 0
+        self._state = "start"
+        self._seen_calls = False
+        self._key = ""
+        self._held: list[Any] = []  # records that came before the schema (held until it is known)
+        self.count = 0  # calls' records read so far
+
+    def feed(self, piece: str) -> list[Any]:
+        """The records this piece completes (any held for want of the schema first); raises RefusedError."""
+        self._text = self._text[self._at :] + piece
+        self._at = 0
+        records: list[Any] = []
+        while self._step(records, final=False):
+            pass
+        if "schema" not in self.head:
+            self._held.extend(records)
+            return []
+        records, self._held = self._held + records, []
+        return records
+
+    def end(self) -> list[Any]:
+        """After the last piece: any records still held; raises RefusedError unless the whole document was read."""
+        records: list[Any] = []
+        while self._step(records, final=True):
+            pass
+        if self._state != "done" or not self._seen_calls or "schema" not in self.head:
+            if self._state != "done":
+                raise RefusedError("it is not a JSON file, or it was cut short (it ends before the history does)")
+            raise RefusedError("it is JSON, but not a call history exported by this app (no schema and calls)")
+        self._check_head()
+        records, self._held = self._held + records, []
+        return records
+
+    def calls(self, records: list[Any]) -> list[Call]:
+        """These records, the next of the file, as calls; raises RefusedError naming the first damaged one."""
+        self._check_head()
+        calls = read_calls(records, self.head["schema"], first_number=self.count - len(records) + 1)
+        return calls
+
+    def _check_head(self) -> None:
+        head = self.head
+        if head.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
+            raise RefusedError(f"it is a {head['format']!r} file, not a call history export")
+        schema = head["schema"]
+        if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+            raise RefusedError(f"its schema {schema!r} is not one this app has written")
+        if schema > persist.SCHEMA_VERSION:
+            newest = persist.SCHEMA_VERSION
+            raise RefusedError(f"it was written by a newer version of the app (schema {schema}); this one reads up to {newest}")
+
+    def _value(self, final: bool) -> tuple[bool, Any]:
+        """(True, the JSON value at the cursor), or (False, None) when it may be unfinished and more text is to come."""
+        try:
+            value, end = _DECODER.raw_decode(self._text, self._at)
+        except ValueError as error:
+            if final or len(self._text) - self._at > LONGEST_RECORD:
+                raise RefusedError(f"it is not a JSON file, or it was cut short ({error})") from None
+            return False, None
+        if end == len(self._text) and not final and not isinstance(value, (dict, list, str)):
+            return False, None  # a number or a word at the very end may go on in the next piece
+        self._at = end
+        return True, value
+
+    def _punctuation(self, final: bool) -> str | None:
+        """The character after any spaces at the cursor (not consumed), or None at the end of the text so far."""
+        self._at = _SPACE.match(self._text, self._at).end()  # type: ignore[union-attr] - it matches the empty string
+        if self._at < len(self._text):
+            return self._text[self._at]
+        if final:
+            raise RefusedError("it is not a JSON file, or it was cut short (it ends before the history does)")
+        return None
+
+    def _expect(self, char: str | None, allowed: str, what: str) -> None:
+        if char not in allowed:
+            if self._state == "start":
+                raise RefusedError(f"it is not a JSON file, or not an object ({char!r} where {what} should be)")
+            raise RefusedError(f"it is JSON, but not a call history exported by this app ({char!r} where {what} should be)")
+
+    def _step(self, records: list[Any], final: bool) -> bool:
+        """One token or value of the document; False when the text so far is used up (or the document ended)."""
+        if self._state == "done":
+            if _SPACE.match(self._text, self._at).end() != len(self._text):  # type: ignore[union-attr]
+                raise RefusedError("it is not a JSON file: more follows the end of the document")
+            return False
+        char = self._punctuation(final and self._state != "done")
+        if char is None:
+            return False
+        state = self._state
+        if state == "start":
+            if char == "[":
+                raise RefusedError("it is JSON, but not a call history exported by this app (no schema and calls)")
+            self._expect(char, "{", "the document's opening brace")
+            self._at += 1
+            self._state = "key_or_close"
+        elif state in ("key_or_close", "key"):
+            if char == "}" and state == "key_or_close":
+                self._at += 1
+                self._state = "done"
+                return True
+            self._expect(char, '"', "a field's name")
+            ok, key = self._value(final)
+            if not ok:
+                return False
+            self._key = key
+            self._state = "colon"
+        elif state == "colon":
+            self._expect(char, ":", "a colon")
+            self._at += 1
+            self._state = "value"
+        elif state == "value":
+            if self._key == "calls" and char == "[":
+                if self._seen_calls:
+                    raise RefusedError("it is JSON, but not a call history exported by this app (two lists of calls)")
+                self._seen_calls = True
+                self._at += 1
+                self._state = "call_or_end"
+                return True
+            if self._key == "calls":
+                raise RefusedError("it is JSON, but not a call history exported by this app (no schema and calls)")
+            ok, value = self._value(final)
+            if not ok:
+                return False
+            self.head[self._key] = value
+            self._state = "comma_or_close"
+        elif state == "comma_or_close":
+            self._expect(char, ",}", "a comma or the closing brace")
+            self._at += 1
+            self._state = "key" if char == "," else "done"
+        elif state in ("call_or_end", "call"):
+            if char == "]" and state == "call_or_end":
+                self._at += 1
+                self._state = "comma_or_close"
+                return True
+            ok, record = self._value(final)
+            if not ok:
+                return False
+            records.append(record)
+            self.count += 1
+            self._state = "call_comma_or_end"
+        elif state == "call_comma_or_end":
+            self._expect(char, ",]", "a comma or the end of the calls")
+            self._at += 1
+            self._state = "call" if char == "," else "comma_or_close"
+        return True
+
+
 def read_document(text: str) -> tuple[int, list[Any]]:
-    """The schema and the raw call records of an export; raises RefusedError."""
+    """The schema and the raw call records of a whole export; raises RefusedError."""
     if len(text) > MAX_BYTES:
         raise RefusedError(f"the file is {len(text) // 1_000_000} MB, more than any history export")
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise RefusedError(f"it is not a JSON file, or it was cut short ({error})") from None
-    if not isinstance(document, dict) or not isinstance(document.get("calls"), list) or "schema" not in document:
-        raise RefusedError("it is JSON, but not a call history exported by this app (no schema and calls)")
-    if document.get("format", EXPORT_FORMAT) != EXPORT_FORMAT:
-        raise RefusedError(f"it is a {document['format']!r} file, not a call history export")
-    schema = document["schema"]
-    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
-        raise RefusedError(f"its schema {schema!r} is not one this app has written")
-    if schema > persist.SCHEMA_VERSION:
-        newest = persist.SCHEMA_VERSION
-        raise RefusedError(f"it was written by a newer version of the app (schema {schema}); this one reads up to {newest}")
-    return schema, document["calls"]
+    reader = ExportReader()
+    records = reader.feed(text)
+    records += reader.end()
+    return reader.head["schema"], records
 
 
-def read_calls(records: list[Any], schema: int, start: int = 0, stop: int | None = None) -> list[Call]:
-    """Records [start:stop] as calls, migrated from `schema`; raises RefusedError naming the first damaged one."""
+def read_calls(records: list[Any], schema: int, start: int = 0, stop: int | None = None, first_number: int = 1) -> list[Call]:
+    """Records [start:stop] as calls, migrated from `schema`; raises RefusedError naming the first damaged one (its
+    number in the file: `first_number` is the number of records[0])."""
     calls = []
-    for n, record in enumerate(records[start:stop], start):
+    for n, record in enumerate(records[start:stop], start + first_number - 1):
         try:
             if not isinstance(record, dict):
                 raise TypeError("not an object")

@@ -118,7 +118,7 @@ def test_javascriptcores_crash_during_a_boot_is_seen_as_it_happens_not_at_the_bo
 
 
 def test_a_background_task_that_fails_fails_the_test_and_is_listed_for_the_agent(app: App):
-    # The app's background work (import, export, loading older calls, the readiness check, storage writes,
+    # The app's background work (import, export, an older store's words, the readiness check, storage writes,
     # the worker's registration) runs through dom.spawn: a failure there must reach the ending check, not
     # only the console, and Diagnostics, where the agent looks.
     app.tab.goto(app.base + "/tests/e2e/fake_phone.html")

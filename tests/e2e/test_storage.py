@@ -228,9 +228,9 @@ def test_a_version_1_database_is_used_as_it_is_and_the_card_counts_every_stored_
         entries.append([persist.call_entry(call, caller_key(call)), persist.note_entry(call) if i == 0 else None])
     app.tab.goto(app.base + "/tests/e2e/fake_phone.html")
     app.tab.js(VERSION_1, entries)
-    app.tab.js("() => { sessionStorage.setItem('cloudtalkProbe', '1'); sessionStorage.setItem('cloudtalkHold', 'olderCalls'); }")
+    app.tab.js("() => { sessionStorage.setItem('cloudtalkProbe', '1'); sessionStorage.setItem('cloudtalkHold', 'background'); }")
     app.open("/#/calls")
-    # The older calls are held back (the page holds its first 200): the timeline counts the store's.
+    # The background work is held back (the page holds its first 200 calls): the timeline counts the store's.
     app.tab.wait(f"document.getElementById('timeline-count').textContent === '{n} calls'")
     app.call("ringing", "v2-call", external_number=returning)
     app.tab.wait("document.getElementById('history-line').textContent.includes('earlier call')")
@@ -240,7 +240,7 @@ def test_a_version_1_database_is_used_as_it_is_and_the_card_counts_every_stored_
         db.close(); resolve([db.version, [...db.objectStoreNames].sort(), names.sort()]); }; })""") == [
         3, ["call_backs", "calls", "meta", "notes"], ["caller", "caller_started", "outcome", "outcome_started", "started", "words"]]
     # Version 1 kept no call-back list: it is built once, from every stored call (each missed once, the returning
-    # caller 30 times), the older calls still held back.
+    # caller 30 times), the background work still held back.
     waiting = n - n // 20 + 1
     app.tab.wait("document.getElementById('callbacks').dataset.state === 'ready'", timeout_ms=60_000)
     app.tab.wait(f"document.getElementById('callback-count').textContent === '{waiting}'")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cloudtalk import backup
 from cloudtalk.app import PhoneApp
-from cloudtalk.backup import RefusedError, read_calls, read_document, read_export
+from cloudtalk.backup import ExportReader, RefusedError, read_calls, read_document, read_export
 from cloudtalk.exports import export_json
 from cloudtalk.handlers import Registry
 from cloudtalk.log import CallLog, restore_into
@@ -96,3 +96,76 @@ def test_an_export_restored_into_an_empty_browser_exports_the_same_again(history
     again = CallLog(MemoryCallStore())
     again.load(*store.texts())
     assert export_json(list(again.newest_first()), exported_at=5.0) == first, "what was written is what was restored"
+
+
+def read_in_pieces(text: str, cuts: list[int]) -> tuple[ExportReader, list]:
+    reader = ExportReader()
+    records: list = []
+    at = 0
+    for cut in sorted(cuts):
+        records += reader.feed(text[at:cut])
+        at = cut
+    records += reader.feed(text[at:])
+    records += reader.end()
+    return reader, records
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(names, st.sampled_from(["a", "b", "c", "d"]), contacts), max_size=8),
+    st.lists(st.integers(0, 10_000), max_size=12),
+    st.sampled_from(["as exported", "indented", "calls first", "compact"]),
+)
+def test_an_export_read_a_piece_at_a_time_is_read_as_the_whole_text_is(history, cuts, shape):
+    app = PhoneApp(CallLog(MemoryCallStore()), Registry(), clock=lambda: 0.0)
+    for name, uuid, contact in history:
+        app.receive(message(name, uuid, contact=contact))
+    text = export_json(list(app.log.newest_first()), exported_at=5.0)
+    document = json.loads(text)
+    if shape == "indented":
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+    elif shape == "calls first":
+        text = json.dumps({"calls": document["calls"], **{k: v for k, v in document.items() if k != "calls"}})
+    elif shape == "compact":
+        text = json.dumps(document, separators=(",", ":"))
+    reader, records = read_in_pieces(text, [c % (len(text) + 1) for c in cuts])
+    assert records == document["calls"] and reader.count == len(records)
+    assert reader.calls(records) == read_calls(document["calls"], document["schema"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10_000), st.lists(st.integers(0, 10_000), max_size=5))
+def test_an_export_cut_short_anywhere_is_refused_however_it_arrives(cut, cuts):
+    log = CallLog(MemoryCallStore())
+    app = PhoneApp(log, Registry(), clock=lambda: 0.0)
+    for uuid in ("a", "b", "c"):
+        app.receive(message("ringing", uuid))
+    text = export_json(list(log.newest_first()), exported_at=5.0).rstrip()
+    short = text[: cut % len(text)]
+    with pytest.raises(RefusedError, match="^it is"):
+        read_in_pieces(short, [c % (len(short) + 1) for c in cuts])
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"schema": 3, "calls": []} {}', "it is not a JSON file: more follows the end of the document"),
+        ('{"schema": 3, "calls": [], "calls": []}', "it is JSON, but not a call history exported by this app (two lists"),
+        ('{"schema": 3 "calls": []}', "it is JSON, but not a call history exported by this app ('\"' where a comma"),
+        ('{"schema": 3, "calls": [{} {}]}', "it is JSON, but not a call history exported by this app ('{' where a comma"),
+        ('{"schema": 3, "calls": [' + '"' + "x" * 1_000_100, "it is not a JSON file, or it was cut short"),
+    ],
+)
+def test_what_a_reader_of_pieces_refuses_beyond_a_whole_text(text, reason):
+    with pytest.raises(RefusedError) as refused:
+        read_in_pieces(text, [len(text) // 2])
+    assert str(refused.value).startswith(reason)
+
+
+def test_a_damaged_call_is_named_by_its_number_in_the_file_when_read_a_piece_at_a_time():
+    good = json.dumps({**V1, "uuid": "good"})
+    text = '{"schema": 1, "calls": [' + ",".join([good] * 3 + [json.dumps({**V1, "uuid": "bad", "state": "x"})]) + "]}"
+    reader = ExportReader()
+    assert [c.uuid for c in reader.calls(reader.feed(text[: len(good) * 2 + 30]))] == ["good", "good"]
+    with pytest.raises(RefusedError, match=r"^call 4 \(bad\) is damaged"):
+        reader.calls(reader.feed(text[len(good) * 2 + 30 :]))

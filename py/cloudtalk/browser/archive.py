@@ -9,30 +9,30 @@ part at a time.
 
     archive = await Archive.in_browser(storage, on_problem=report, on_written=tabs.calls_written)
     report = await archive.open()       # moves an older version's calls, reads the newest page
-    archive.on_more.append(workspace.older_loaded)
-    archive.load_the_rest()             # after going live: an older store's records get search's words
+    archive.on_more.append(workspace.background_done)
+    archive.start_background()          # after going live: an older store's records get search's words
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Awaitable, Callable
+import codecs
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 from .. import persist
-from ..backup import RefusedError, read_calls, read_document
+from ..backup import MAX_BYTES, ExportReader, RefusedError
 from ..calls import Call, merged
 from ..exports import CsvExport, JsonExport
 from ..log import CallLog, LoadReport, Merged, restore_into
 from ..ports import MemoryCallStore, Storage, StorageFullError, StoredCalls
 from .calls_db import CallsDB
 from .dom import by_id, spawn
-from .ffi import js, to_js
+from .ffi import JsException, js, to_js
 
 FIRST_PAGE = 200  # calls read before going live: the timeline's first pages, the card, today so far
-CHUNK = 2000  # calls per background read or restore step: a short task each
-FRAME_MS = 30  # a long piece of work yields to the page this often
+CHUNK = 2000  # calls per page of an export: a short task each
+PIECE = 256 * 1024  # bytes of a backup file read, parsed and merged at a time: a short task each
 
 T = TypeVar("T")
 
@@ -174,7 +174,7 @@ class Archive:
             self.on_problem(f"{len(legacy.unreadable)} unreadable stored call(s) of an older version were set aside "
                             f"under '{persist.BACKUP_PREFIX}'.")
 
-    def load_the_rest(self) -> None:
+    def start_background(self) -> None:
         """The background work after going live: once, for a store an older version wrote, every record given the words
         search's index reads. (The older calls themselves stay in the store: the views read them there.)"""
         spawn(self._background())
@@ -193,35 +193,61 @@ class Archive:
 
     # ------------------------------------------------------------ restore
 
-    async def restore(self, text: str) -> Merged | str:
-        """Merge a backup file into the history: the result, or the reason it was refused (nothing changed then)."""
+    async def restore(self, file: Any) -> Merged | str:
+        """Merge a backup file into the history: the result, or the reason it was refused (nothing changed then).
+
+        Read twice, a piece at a time, so that neither the file's text nor its calls are ever held whole: once to
+        check every call (a damaged one refuses the file before anything changes), once to merge them, each part
+        with the store's copies of the same calls."""
+        size = int(file.size)
+        if size > MAX_BYTES:
+            return f"Not imported: the file is {size // 1_000_000} MB, more than any history export. Nothing was changed."
         try:
-            schema, records = read_document(text)
-            total = len(records)
-            calls: list[Call] = []
-            started = time.monotonic()
-            for start in range(0, total, CHUNK):  # every call is read before anything changes
-                calls.extend(read_calls(records, schema, start, start + CHUNK))
-                if (time.monotonic() - started) * 1000 > FRAME_MS:
-                    self.progress.show(f"Reading the file: {len(calls):,} of {total:,} calls", len(calls), total * 2)
-                    await next_frame()
-                    started = time.monotonic()
+            reader = ExportReader()
+            async for records in self._records(file, reader, "Checking the file", 0):
+                reader.calls(records)  # read, and let go: only whether every call can be read matters here
         except RefusedError as error:
             self.progress.finish("")
             return f"Not imported: {error}. Nothing was changed."
-        calls.reverse()  # exports list the newest first; the store's copies are merged oldest first
+        total = reader.count
         added = updated = unchanged = 0
-        for start in range(0, total, CHUNK):
-            part = calls[start : start + CHUNK]
-            merged_part = await restore_into(self.log, self.store, part)  # each call with the store's copy of it
-            added, updated, unchanged = (added + merged_part.added, updated + merged_part.updated,
-                                         unchanged + merged_part.unchanged)
-            self.progress.show(f"Importing: {start + len(part):,} of {total:,} calls", total + start, total * 2)
-            await next_frame()
+        reader = ExportReader()
+        try:
+            async for records in self._records(file, reader, "Importing", total):
+                merged_part = await restore_into(self.log, self.store, reader.calls(records))  # with the store's copies
+                added, updated, unchanged = (added + merged_part.added, updated + merged_part.updated,
+                                             unchanged + merged_part.unchanged)
+        except RefusedError as error:  # the file was changed between the two readings
+            self.on_problem(f"The file changed while it was imported ({error}): {added + updated:,} calls were merged.")
         await self.store.settled()
         await self.reread_newest()
         self.progress.finish("")
         return Merged(added, updated, unchanged)
+
+    async def _records(self, file: Any, reader: ExportReader, doing: str, total: int) -> AsyncIterator[list[Any]]:
+        """The file's call records, a piece of the file at a time, with the progress shown (`total` calls, if known);
+        raises RefusedError. Each piece is a short task: the page draws and takes calls between them."""
+        size = max(int(file.size), 1)
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        read = 0
+        while True:
+            try:
+                piece = (await file.slice(read, read + PIECE).arrayBuffer()).to_bytes()
+            except JsException as error:  # unreadable (permissions, the file gone): say so
+                raise RefusedError(f"the file could not be read ({error})") from None
+            read += len(piece)
+            try:
+                text = decoder.decode(piece, final=not piece)
+            except UnicodeDecodeError:
+                raise RefusedError("it is not a text file (it is not UTF-8)") from None
+            records = reader.feed(text) if piece else reader.end()
+            if records:
+                yield records
+            count = f"{reader.count:,} of {total:,} calls" if total else f"{reader.count:,} calls"
+            self.progress.show(f"{doing}: {count}", read + (size if total else 0), size * 2)
+            await next_frame()
+            if not piece:
+                return
 
     async def reread_newest(self) -> None:
         """Hold the newest page again (a restore may have brought newer calls than the page held), and count anew."""

@@ -74,11 +74,7 @@ class HistoryActions:
 
     async def _read_and_merge(self, file: Any) -> Merged | str:
         self.archive.progress.show(f"Reading {file.name}…", 0, 1)
-        try:
-            text = str(await file.text())
-        except Exception as error:  # noqa: BLE001 - unreadable file (permissions, not text): say so
-            return f"Not imported: the file could not be read ({error}). Nothing was changed."
-        return await self.archive.restore(text)
+        return await self.archive.restore(file)
 
     def clear(self) -> None:
         self.archive.clear()

@@ -6,7 +6,7 @@ message costs nothing more than without them.
 
     receive = timed(app.receive, boot, archive.store)      # the benchmark's per-event figure
     install_test_probe()
-    unless_held("olderCalls", archive.load_the_rest)       # a test may see the first frames without it
+    unless_held("background", archive.start_background)       # a test may see the first frames without it
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _probing() -> bool:
 
 def unless_held(what: str, start: Callable[[], None]) -> None:
     """Start background work, unless a test holds it back (`sessionStorage.cloudtalkHold` lists `what`): to see what
-    the page shows on its first frames, before the work has done anything (test_storage: the older calls' load)."""
+    the page shows on its first frames, before the work has done anything (test_storage: an older store's words)."""
     if _probing() and what in str(js.window.sessionStorage.getItem("cloudtalkHold") or "").split(","):
         return
     start()

@@ -227,10 +227,9 @@ class Workspace:
         self.derived_changed()
         self.changed()
 
-    def older_loaded(self) -> None:
-        """Older stored calls were read in (in the background, after going live): what the views read from the store
-        is as it was, and no caller's call-back changed."""
-        self.log.take_touched()
+    def background_done(self) -> None:
+        """The background work after going live ended (an older store's records have search's words): search may ask
+        the index."""
         self.v.timeline.more_loaded()
         self.changed()
 
