@@ -142,7 +142,7 @@ def test_an_export_cut_short_anywhere_is_refused_however_it_arrives(cut, cuts):
         app.receive(message("ringing", uuid))
     text = export_json(list(log.newest_first()), exported_at=5.0).rstrip()
     short = text[: cut % len(text)]
-    with pytest.raises(RefusedError, match="^it is"):
+    with pytest.raises(RefusedError, match=r"^it is"):
         read_in_pieces(short, [c % (len(short) + 1) for c in cuts])
 
 
