@@ -69,19 +69,24 @@ class Merged:
 
 class Replay:
     """The page's changes to a call it did not hold when it made them, made again on the store's copy inside the write
-    (ports.Replay): the store's copy, or none, is the base, so the write never loses what the store knew."""
+    (ports.Replay): the store's copy, or none, is the base, so the write never loses what the store knew.
+
+    Which changes a committed write made is told by the text it wrote, found again as the stored copy (by the next
+    write's read) or named by the store once committed (`committed`): never by the order in which the browser tells
+    of a commit and of a later transaction's read."""
 
     def __init__(self, log: CallLog, uuid: str) -> None:
         self.log = log
         self.uuid = uuid
-        self.ops: list[Op] = []  # the changes not yet known to be committed, in order
-        self._writing = 0  # how many of them the write under way made
+        self.ops: list[Op] = []  # the changes not yet known to be in the store, in order
+        self._writes: list[tuple[str, int]] = []  # (the text written, how many of `ops` it made): not known committed
 
     def onto(self, stored: Stored | None) -> CallEntry | None:
         """The entry to write over `stored` (the call's text and its note's, None where the store has no such call);
         None to write nothing: the stored record cannot be read by this version, and is kept as it is."""
         call: Call | None = None
         if stored is not None:
+            self._confirmed(stored[0])
             try:
                 call = persist.decode_stored(*stored)
             except (ValueError, KeyError, TypeError, IndexError):
@@ -89,17 +94,26 @@ class Replay:
                 return None
         for op in self.ops:
             call = op(call)
-        self._writing = len(self.ops)
         if call is None:
             return None
+        entry = self.log.entry(call)
+        self._writes.append((entry["text"], len(self.ops)))
         self.log.corrected(call)
-        return self.log.entry(call)
+        return entry
 
-    def committed(self) -> None:
-        """The write is the store's: its changes are made; once none is left, the page's copy is the store's."""
-        del self.ops[: self._writing]
-        self._writing = 0
-        if not self.ops and self.log.replays.get(self.uuid) is self:
+    def committed(self, text: str) -> None:
+        """The write of `text` is the store's: the changes it made are made; once none is left, the page's copy is the
+        store's, and the call is written plainly again."""
+        self._confirmed(text)
+
+    def _confirmed(self, text: str) -> None:
+        for i in range(len(self._writes) - 1, -1, -1):  # the latest write with this text: every one before it is in too
+            written, made = self._writes[i]
+            if written == text:
+                del self.ops[:made]
+                self._writes = [(later, n - made) for later, n in self._writes[i + 1 :]]
+                break
+        if not self.ops and not self._writes and self.log.replays.get(self.uuid) is self:
             del self.log.replays[self.uuid]
 
 

@@ -68,7 +68,7 @@ class Replay(Protocol):
     """The page's changes to a call it did not hold, made again on the store's copy inside the write (cloudtalk.log)."""
 
     def onto(self, stored: Stored | None) -> CallEntry | None: ...  # the entry to write over it (None: write nothing)
-    def committed(self) -> None: ...  # that write is the store's
+    def committed(self, text: str) -> None: ...  # the write of this text is the store's
 
 
 class CallStore(Protocol):
@@ -126,7 +126,7 @@ class MemoryCallStore:
         self.calls[entry["uuid"]] = entry
         self.writes += 1
         if replay is not None:
-            replay.committed()
+            replay.committed(entry["text"])
 
     def put_note(self, entry: NoteEntry) -> None:
         self.notes[entry["uuid"]] = entry

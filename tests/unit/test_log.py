@@ -579,3 +579,50 @@ def test_a_working_set_of_any_size_stores_what_holding_every_call_would(changes,
     assert list(small.oldest_first()) == list(whole.oldest_first())
     assert stores[0].notes == stores[1].notes
     assert len(logs[0]) <= 2 * keep + 12, "the live calls, the one on the card, and twice the working set at most"
+
+
+class SlowStore(MemoryCallStore):
+    """A store whose replayed writes are made when the test says, and whose commits are told later still."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queued: list = []
+        self.untold: list = []
+
+    def put_call(self, entry, replay=None) -> None:
+        if replay is None:
+            super().put_call(entry)
+        else:
+            self.queued.append(replay)
+
+    def write(self) -> None:
+        replay = self.queued.pop(0)
+        held = self.calls.get(replay.uuid)
+        entry = replay.onto(None if held is None else self._stored(held))
+        self.calls[entry["uuid"]] = entry
+        self.untold.append((replay, entry["text"]))
+
+    def tell(self, which: int = 0) -> None:
+        replay, text = self.untold.pop(which)
+        replay.committed(text)
+
+
+def test_a_write_found_in_the_store_confirms_its_changes_however_late_the_browser_tells_of_its_commit():
+    store = SlowStore()
+    log = CallLog(store)
+    log.apply(event("ringing", "x"), at=1)
+    log.apply(event("calling", "x"), at=2)
+    store.write()  # both changes written in one transaction (the second put was in the same batch); not yet told
+    store.queued.clear()
+    log.apply(event("ended", "x"), at=3)
+    replay = log.replays["x"]
+    assert len(replay.ops) == 3
+    store.write()  # its read finds the first write's text: only the change after it is made again
+    assert len(replay.ops) == 1
+    stored = reloaded(store).get("x")
+    assert [s.event for s in stored.steps] == ["ringing", "calling", "ended"] and stored.state is State.ENDED
+    store.tell(1)  # told out of order: the later write first
+    assert log.replays == {}, "every change is in the store: the call is written plainly from now on"
+    store.tell(0)
+    log.apply(event("contact_info", "x", contact={"name": "Plain"}), at=4)
+    assert store.queued == [] and reloaded(store).get("x").contact.name == "Plain"

@@ -172,11 +172,11 @@ class CallsDB:
                 stores[name].delete(key)
             else:
                 stores[name].put(_object(entry))
-        made: list[Replay] = []
+        made: list[tuple[Replay, str]] = []
         for uuid, replay in replays.items():  # after the notes of this batch: the stored copy is read with its new note
             self._replay(stores, uuid, replay, made)
-        if replays:  # told in the commit's own event, before any later transaction reads the store (see log.Replay)
-            transaction.addEventListener("complete", create_once_callable(lambda _event: [r.committed() for r in made]))
+        if replays:  # told in the commit's own event (a later write's read finds it too: see log.Replay)
+            transaction.addEventListener("complete", create_once_callable(lambda _event: [r.committed(t) for r, t in made]))
         committed = finished(transaction)  # listening now: the commit may end before a spawned coroutine first runs
         self._writing(committed)
         if not replays:  # a replay's put is made in its read's handler: the transaction must stay open until then
@@ -184,7 +184,7 @@ class CallsDB:
         waiting, self._waiting = self._waiting, []
         spawn(self._settle(committed, batch, waiting, replays))
 
-    def _replay(self, stores: dict[str, Any], uuid: str, replay: Replay, made: list[Replay]) -> None:
+    def _replay(self, stores: dict[str, Any], uuid: str, replay: Replay, made: list[tuple[Replay, str]]) -> None:
         """Read the stored call and its note, and write what the page's changes make of them, in this transaction: no
         other write can come between the read and the write."""
         call_read, note_read = stores[CALLS].get(uuid), stores[NOTES].get(uuid)
@@ -201,7 +201,7 @@ class CallsDB:
                 return
             if entry is not None:
                 stores[CALLS].put(_object(entry))
-                made.append(replay)
+                made.append((replay, entry["text"]))
 
         note_read.onsuccess = create_once_callable(read)  # after the call's read: requests end in the order made
 
