@@ -83,10 +83,14 @@ class Replay:
 
     def onto(self, stored: Stored | None) -> CallEntry | None:
         """The entry to write over `stored` (the call's text and its note's, None where the store has no such call);
-        None to write nothing: the stored record cannot be read by this version, and is kept as it is."""
+        None to write nothing: no change is left to make, or the stored record cannot be read by this version, and is
+        kept as it is."""
         call: Call | None = None
         if stored is not None:
             self._confirmed(stored[0])
+        if not self.ops:  # every change is in the store already (and the page may have written the call plainly since)
+            return None
+        if stored is not None:
             try:
                 call = persist.decode_stored(*stored)
             except (ValueError, KeyError, TypeError, IndexError):
@@ -270,6 +274,8 @@ class CallLog:
             merged_here[uuid] = call
             if uuid in self._calls:
                 self._remember(call)
+            else:  # not held: still, its caller's calls changed (their call-back is worked out again)
+                self.touched.update(key for key in (caller_key(call), local and caller_key(local)) if key)
             self.store.put_call(self.entry(call))
             if persist.has_note(call):
                 self.store.put_note(persist.note_entry(call))

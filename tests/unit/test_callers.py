@@ -238,6 +238,9 @@ def test_the_log_tells_which_callers_changed_through_every_path():
     assert other.take_touched() == {"number:+15550199"}
     other.restore([log.get("a")])
     assert other.take_touched() == set(), "a copy already as known touches nobody"
+    fresh = CallLog(MemoryCallStore())
+    fresh.restore([log.get("b")])
+    assert fresh.take_touched() == {"number:+15550199"}, "a call restored to the store only touches its caller too"
     log.annotate("a", note="n", at=4)
     assert log.take_touched() == {"number:+15550100"}
     log.clear()
