@@ -173,6 +173,7 @@ def call_back_of(key: str, newest_first: list[Call], done_at: float | None) -> C
     return CallBack(key, tuple(waiting[-KEPT:]), len(waiting), len(since) > MOST_READ) if waiting else None
 
 
+WRITE_BATCH = 500  # call-backs written a task at a time when the whole list is built again
 NEWEST: tuple[float, str] = (math.inf, "")  # stands after every call: a caller's history "before" it is all of it
 FIRST_READ = 8  # a caller's newest calls read first: most callers' last answered call is among them
 
@@ -324,7 +325,7 @@ class CallBacks:
             self._entries[key] = entry
         self.store.put_call_back(key, None if entry is None else call_back_text(entry))
 
-    async def rebuild(self, on_progress: Callable[[int], None] = lambda _read: None, chunk: int = 2000) -> None:
+    async def rebuild(self, on_progress: Callable[[int], None] = lambda _read: None, chunk: int = 500) -> None:
         """Work out every entry again, from one pass over the store's caller index, and store the list."""
         async with self._one_at_a_time:
             fold = CallBackFold(self.done)
@@ -340,9 +341,11 @@ class CallBacks:
                 if after is None:
                     break
             found = fold.finish()
-            for key in set(self._entries) | set(found):
+            for n, key in enumerate(set(self._entries) | set(found)):
                 if found.get(key) != self._entries.get(key):
                     self._put(key, found.get(key))
+                if n % WRITE_BATCH == WRITE_BATCH - 1:
+                    await asyncio.sleep(0)  # a short task each: the page draws and takes calls between them
             await self.store.call_backs_built()
 
     async def mark_done(self, key: str, at: float) -> None:
