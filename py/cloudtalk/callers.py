@@ -312,6 +312,7 @@ class CallBacks:
         changed = False
         async with self._one_at_a_time:
             for key in keys:
+                await self.store.quiet()  # the page's writes first: a read asked while they wait can hold them back
                 entry = await stored_call_back(self.store, key, self.done.get(key))
                 if entry != self._entries.get(key):
                     changed = True

@@ -173,18 +173,20 @@ class CallsDB:
             else:
                 stores[name].put(_object(entry))
         made: list[tuple[Replay, str]] = []
+        left = [len(replays)]  # replays whose read has not yet been answered: the commit is asked for after the last
         for uuid, replay in replays.items():  # after the notes of this batch: the stored copy is read with its new note
-            self._replay(stores, uuid, replay, made)
+            self._replay(stores, uuid, replay, made, left, transaction)
         if replays:  # told in the commit's own event (a later write's read finds it too: see log.Replay)
             transaction.addEventListener("complete", create_once_callable(lambda _event: [r.committed(t) for r, t in made]))
         committed = finished(transaction)  # listening now: the commit may end before a spawned coroutine first runs
         self._writing(committed)
-        if not replays:  # a replay's put is made in its read's handler: the transaction must stay open until then
+        if not replays:  # a replay's put is made in its read's handler: the commit is asked for there, after the last
             _commit(transaction)
         waiting, self._waiting = self._waiting, []
         spawn(self._settle(committed, batch, waiting, replays))
 
-    def _replay(self, stores: dict[str, Any], uuid: str, replay: Replay, made: list[tuple[Replay, str]]) -> None:
+    def _replay(self, stores: dict[str, Any], uuid: str, replay: Replay, made: list[tuple[Replay, str]], left: list[int],
+                transaction: Any) -> None:
         """Read the stored call and its note, and write what the page's changes make of them, in this transaction: no
         other write can come between the read and the write."""
         call_read, note_read = stores[CALLS].get(uuid), stores[NOTES].get(uuid)
@@ -198,10 +200,13 @@ class CallsDB:
             except Exception as error:  # noqa: BLE001 - not written: the page keeps its copy and the changes to make
                 self.on_problem(f"A change to call {uuid} could not be made on its stored copy ({error}). It is kept in "
                                 "this page and tried again with the next change.")
-                return
+                entry = None
             if entry is not None:
                 stores[CALLS].put(_object(entry))
                 made.append((replay, entry["text"]))
+            left[0] -= 1
+            if not left[0]:  # the last read answered: every write of the batch is made, and committed at once (an
+                _commit(transaction)  # auto-commit waits for the page's task to end, and the next batch queues behind)
 
         note_read.onsuccess = create_once_callable(read)  # after the call's read: requests end in the order made
 
