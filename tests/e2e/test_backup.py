@@ -59,7 +59,8 @@ def test_a_long_history_restored_from_a_file_is_all_there_after_a_reload_and_exp
     app.call("ended", "live-1", external_number=RETURNING)
     app.wait_stored("live-1", "ended")
     app.tab.set_files("#import-file", path)
-    app.tab.wait("document.getElementById('history-status').textContent.startsWith('Imported ')", timeout_ms=180_000)
+    # Its speed is the benchmark's to measure (17 s alone here); with three browsers on two cores it has taken minutes.
+    app.tab.wait("document.getElementById('history-status').textContent.startsWith('Imported ')", timeout_ms=300_000)
     assert app.tab.text("#history-status").endswith(f": {n:,} new call(s), 0 updated, 0 already here.")
     app.reload()
     # The call-back list is the store's: whole on the first frame after ready (the rule read over the file's calls)

@@ -515,11 +515,14 @@ class CallsDB:
         """Each call's text and its note's text as stored (another tab wrote them), by uuid; None where absent."""
         transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
         calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
-        found = await asyncio.gather(*(done(store.get(uuid)) for uuid in uuids for store in (calls, notes)))
-        return {
-            uuid: (None if call is None else str(call.text), None if note is None else str(note.text))
-            for uuid, call, note in zip(uuids, found[::2], found[1::2], strict=True)
-        }
+        asked = [(uuid, calls.get(uuid), notes.get(uuid)) for uuid in uuids]
+        await finished(transaction)  # one wait for them all: every request has its result once the transaction is done
+        return {uuid: (_text(call.result), _text(note.result)) for uuid, call, note in asked}
+
+
+def _text(record: Any) -> str | None:
+    """A record's text, or None where there is no such record (undefined)."""
+    return None if record is None or record is jsnull else str(record.text)
 
 
 def _call_words(text: str) -> list[str]:
