@@ -127,66 +127,73 @@ class ExportReader:
             if _SPACE.match(self._text, self._at).end() != len(self._text):  # type: ignore[union-attr]
                 raise RefusedError("it is not a JSON file: more follows the end of the document")
             return False
-        char = self._punctuation(final and self._state != "done")
+        char = self._punctuation(final)
         if char is None:
             return False
-        state = self._state
-        if state == "start":
-            if char == "[":
-                raise RefusedError("it is JSON, but not a call history exported by this app (no schema and calls)")
-            self._expect(char, "{", "the document's opening brace")
+        if self._state in _MARKS:
+            return self._mark(char)
+        if self._state in ("key_or_close", "key"):
+            return self._field_name(char, final)
+        if self._state == "value":
+            return self._field_value(char, final)
+        return self._call(char, records, final)  # "call_or_end", "call"
+
+    def _mark(self, char: str) -> bool:
+        what, following = _MARKS[self._state]
+        if self._state == "start" and char == "[":
+            raise RefusedError("it is JSON, but not a call history exported by this app (no schema and calls)")
+        self._expect(char, "".join(following), what)
+        self._at += 1
+        self._state = following[char]
+        return True
+
+    def _field_name(self, char: str, final: bool) -> bool:
+        if char == "}" and self._state == "key_or_close":
             self._at += 1
-            self._state = "key_or_close"
-        elif state in ("key_or_close", "key"):
-            if char == "}" and state == "key_or_close":
-                self._at += 1
-                self._state = "done"
-                return True
-            self._expect(char, '"', "a field's name")
-            ok, key = self._value(final)
-            if not ok:
-                return False
-            self._key = key
-            self._state = "colon"
-        elif state == "colon":
-            self._expect(char, ":", "a colon")
-            self._at += 1
-            self._state = "value"
-        elif state == "value":
-            if self._key == "calls" and char == "[":
-                if self._seen_calls:
-                    raise RefusedError("it is JSON, but not a call history exported by this app (two lists of calls)")
-                self._seen_calls = True
-                self._at += 1
-                self._state = "call_or_end"
-                return True
-            if self._key == "calls":
+            self._state = "done"
+            return True
+        self._expect(char, '"', "a field's name")
+        ok, key = self._value(final)
+        if ok:
+            self._key, self._state = key, "colon"
+        return ok
+
+    def _field_value(self, char: str, final: bool) -> bool:
+        if self._key == "calls":
+            if char != "[":
                 raise RefusedError("it is JSON, but not a call history exported by this app (no schema and calls)")
-            ok, value = self._value(final)
-            if not ok:
-                return False
+            if self._seen_calls:
+                raise RefusedError("it is JSON, but not a call history exported by this app (two lists of calls)")
+            self._seen_calls = True
+            self._at += 1
+            self._state = "call_or_end"
+            return True
+        ok, value = self._value(final)
+        if ok:
             self.head[self._key] = value
             self._state = "comma_or_close"
-        elif state == "comma_or_close":
-            self._expect(char, ",}", "a comma or the closing brace")
+        return ok
+
+    def _call(self, char: str, records: list[Any], final: bool) -> bool:
+        if char == "]" and self._state == "call_or_end":
             self._at += 1
-            self._state = "key" if char == "," else "done"
-        elif state in ("call_or_end", "call"):
-            if char == "]" and state == "call_or_end":
-                self._at += 1
-                self._state = "comma_or_close"
-                return True
-            ok, record = self._value(final)
-            if not ok:
-                return False
+            self._state = "comma_or_close"
+            return True
+        ok, record = self._value(final)
+        if ok:
             records.append(record)
             self.count += 1
             self._state = "call_comma_or_end"
-        elif state == "call_comma_or_end":
-            self._expect(char, ",]", "a comma or the end of the calls")
-            self._at += 1
-            self._state = "call" if char == "," else "comma_or_close"
-        return True
+        return ok
+
+
+# The states that read one punctuation mark: what belongs there, and the state each mark leads to.
+_MARKS: dict[str, tuple[str, dict[str, str]]] = {
+    "start": ("the document's opening brace", {"{": "key_or_close"}),
+    "colon": ("a colon", {":": "value"}),
+    "comma_or_close": ("a comma or the closing brace", {",": "key", "}": "done"}),
+    "call_comma_or_end": ("a comma or the end of the calls", {",": "call", "]": "comma_or_close"}),
+}
 
 
 def read_document(text: str) -> tuple[int, list[Any]]:
