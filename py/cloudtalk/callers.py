@@ -173,6 +173,7 @@ def call_back_of(key: str, newest_first: list[Call], done_at: float | None) -> C
     return CallBack(key, tuple(waiting[-KEPT:]), len(waiting), len(since) > MOST_READ) if waiting else None
 
 
+RebuildProgress = Callable[[int, int, int], None]  # calls read, entries written, entries to write
 WRITE_BATCH = 500  # call-backs written a task at a time when the whole list is built again
 NEWEST: tuple[float, str] = (math.inf, "")  # stands after every call: a caller's history "before" it is all of it
 FIRST_READ = 8  # a caller's newest calls read first: most callers' last answered call is among them
@@ -326,8 +327,9 @@ class CallBacks:
             self._entries[key] = entry
         self.store.put_call_back(key, None if entry is None else call_back_text(entry))
 
-    async def rebuild(self, on_progress: Callable[[int], None] = lambda _read: None, chunk: int = 500) -> None:
-        """Work out every entry again, from one pass over the store's caller index, and store the list."""
+    async def rebuild(self, on_progress: RebuildProgress = lambda _read, _written, _changed: None, chunk: int = 500) -> None:
+        """Work out every entry again, from one pass over the store's caller index, and store the entries that changed.
+        `on_progress(calls read, entries written, entries to write)` after each page read and each batch written."""
         async with self._one_at_a_time:
             fold = CallBackFold(self.done)
             after: CallerCursor | None = None
@@ -338,15 +340,17 @@ class CallBacks:
                     with contextlib.suppress(ValueError, KeyError, TypeError, IndexError):  # unreadable: not judged
                         fold.add(key, persist.decode(text))
                 read += len(rows)
-                on_progress(read)
+                on_progress(read, 0, 0)
                 if after is None:
                     break
             found = fold.finish()
-            for n, key in enumerate(set(self._entries) | set(found)):
-                if found.get(key) != self._entries.get(key):
-                    self._put(key, found.get(key))
-                if n % WRITE_BATCH == WRITE_BATCH - 1:
+            changed = [key for key in set(self._entries) | set(found) if found.get(key) != self._entries.get(key)]
+            for start in range(0, len(changed), WRITE_BATCH):
+                if start:
                     await asyncio.sleep(0)  # a short task each: the page draws and takes calls between them
+                for key in changed[start : start + WRITE_BATCH]:
+                    self._put(key, found.get(key))
+                on_progress(read, min(start + WRITE_BATCH, len(changed)), len(changed))
             await self.store.call_backs_built()
 
     async def mark_done(self, key: str, at: float) -> None:

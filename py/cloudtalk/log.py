@@ -60,11 +60,14 @@ class LoadReport:
 
 @dataclass(frozen=True)
 class Merged:
-    """What a restore (or another tab's copies) did: calls new here, calls that changed, calls already as known."""
+    """What a restore (or another tab's copies) did: calls new here, calls that changed, calls already as known, and the
+    callers whose calls changed (their call-backs to work out again: the restore's own, not `CallLog.touched`, which the
+    page's events drain as they come)."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    callers: frozenset[str] = frozenset()
 
 
 class Replay:
@@ -262,6 +265,7 @@ class CallLog:
         stored = stored or {}
         added = updated = unchanged = 0
         merged_here: dict[str, Call] = {}  # a file may hold a call twice: the second meets the first
+        callers: set[str] = set()
         for incoming in calls:
             uuid = incoming.uuid
             local = merged_here.get(uuid) or self._calls.get(uuid) or stored.get(uuid)
@@ -273,13 +277,13 @@ class CallLog:
             updated += local is not None
             merged_here[uuid] = call
             if uuid in self._calls:
-                self._remember(call)
+                callers.update(self._hold(call))
             else:  # not held: still, its caller's calls changed (their call-back is worked out again)
-                self.touched.update(key for key in (caller_key(call), local and caller_key(local)) if key)
+                callers.update(key for key in (caller_key(call), local and caller_key(local)) if key)
             self.store.put_call(self.entry(call))
             if persist.has_note(call):
                 self.store.put_note(persist.note_entry(call))
-        return Merged(added, updated, unchanged)
+        return Merged(added, updated, unchanged, frozenset(callers))
 
     def absorb(self, uuid: str, call: Call | None) -> None:
         """Take another tab's write into memory without writing back (None: the call is gone)."""
@@ -295,13 +299,17 @@ class CallLog:
             self._insert([call])
 
     def _remember(self, call: Call) -> None:
-        """Hold a new or changed call in memory, with every index kept from it."""
+        """Hold a new or changed call in memory, with every index kept from it, its callers touched."""
+        self.touched.update(self._hold(call))
+
+    def _hold(self, call: Call) -> set[str]:
+        """Hold a new or changed call in memory, with every index kept from it: the callers whose calls changed."""
         self._calls[call.uuid] = call
         if call.is_live:
             self._live.add(call.uuid)
         else:
             self._live.discard(call.uuid)
-        self.touched.update(key for key in self.callers.put(call) if key is not None)
+        return {key for key in self.callers.put(call) if key is not None}
 
     def _insert(self, calls: list[Call]) -> None:
         """Hold calls (in start order) that may have started before the newest: the order is made again once."""
@@ -400,7 +408,7 @@ async def restore_into(log: CallLog, store: StoredCalls, calls: list[Call]) -> M
             unreadable.add(uuid)
     result = log.restore([c for c in calls if c.uuid not in unreadable], stored)
     kept = sum(1 for c in calls if c.uuid in unreadable)
-    return Merged(result.added, result.updated, result.unchanged + kept)
+    return Merged(result.added, result.updated, result.unchanged + kept, result.callers)
 
 
 def _step(call: Call | None, event: PhoneEvent, at: float) -> Call:

@@ -236,11 +236,15 @@ def test_the_log_tells_which_callers_changed_through_every_path():
     assert other.take_touched() == {"number:+15550100", "number:+15550199", "number:+15550111"}
     other.absorb("b", None)
     assert other.take_touched() == {"number:+15550199"}
-    other.restore([log.get("a")])
-    assert other.take_touched() == set(), "a copy already as known touches nobody"
+    assert other.restore([log.get("a")]).callers == set(), "a copy already as known touches nobody"
+    later = CallLog(MemoryCallStore())  # call c as another copy knows it: ended
+    later.apply(event("ringing", "c", external_number="+1 555 0111"), at=3)
+    later.apply(event("ended", "c", external_number="+1 555 0111"), at=4)
+    held = other.restore([later.get("c")])  # held by the page, and changed
     fresh = CallLog(MemoryCallStore())
-    fresh.restore([log.get("b")])
-    assert fresh.take_touched() == {"number:+15550199"}, "a call restored to the store only touches its caller too"
+    assert fresh.restore([log.get("b")]).callers == {"number:+15550199"}, "a call restored to the store only, its caller too"
+    assert (held.callers, other.take_touched(), fresh.take_touched()) == ({"number:+15550111"}, set(), set()), (
+        "a restore's callers are its own: the page's events take the touched ones as they come")
     log.annotate("a", note="n", at=4)
     assert log.take_touched() == {"number:+15550100"}
     log.clear()
@@ -396,9 +400,9 @@ def test_a_store_without_a_kept_list_has_it_built_once_and_unreadable_entries_ar
     store.call_backs_ready = False
     callbacks = CallBacks(store, MemoryStorage())
     assert run(callbacks.load()) is False, "an older version's store: nothing to read yet"
-    progress: list[int] = []
-    run(callbacks.rebuild(progress.append, chunk=1))
-    assert progress == [1, 2, 2] and store.call_backs_ready
+    progress: list[tuple[int, int, int]] = []
+    run(callbacks.rebuild(lambda *seen: progress.append(seen), chunk=1))
+    assert progress == [(1, 0, 0), (2, 0, 0), (2, 0, 0), (2, 1, 1)] and store.call_backs_ready
     (entry,) = callbacks.newest_first()
     assert (entry.attempts, entry.latest.uuid) == (2, "m2")
     store.kept_call_backs["number:+1555"] = "{not json"

@@ -211,18 +211,20 @@ class Archive:
             return f"Not imported: {error}. Nothing was changed."
         total = reader.count
         added = updated = unchanged = 0
+        callers: set[str] = set()
         reader = ExportReader()
         try:
             async for records in self._records(file, reader, "Importing", total):
                 merged_part = await restore_into(self.log, self.store, reader.calls(records))  # with the store's copies
                 added, updated, unchanged = (added + merged_part.added, updated + merged_part.updated,
                                              unchanged + merged_part.unchanged)
+                callers |= merged_part.callers
         except RefusedError as error:  # the file was changed between the two readings
             self.on_problem(f"The file changed while it was imported ({error}): {added + updated:,} calls were merged.")
         await self.store.settled()
         await self.reread_newest()
         self.progress.finish("")
-        return Merged(added, updated, unchanged)
+        return Merged(added, updated, unchanged, frozenset(callers))
 
     async def _records(self, file: Any, reader: ExportReader, doing: str, total: int) -> AsyncIterator[list[Any]]:
         """The file's call records, a piece of the file at a time, with the progress shown (`total` calls, if known);

@@ -15,9 +15,11 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..callers import CallBack, CallBacks
+from ..callers import CallBack, CallBacks, RebuildProgress
 from ..present import caller_name
 from .dom import Later, by_id, clear, el, listen, spawn, when
+
+REFRESH_MOST = 200  # callers waiting to be worked out again beyond which the whole list is built again in one pass
 
 
 class CallBacksView:
@@ -37,6 +39,7 @@ class CallBacksView:
         self.on_count: list[Callable[[int], None]] = []  # the app icon's badge follows the count
         self._pending: set[str] = set()  # callers whose calls changed, to work out again
         self._rebuild = False
+        self._progress: RebuildProgress | None = None  # told how a rebuild is going (the import's progress bar)
         self._work: asyncio.Future[Any] | None = None
         listen(self.root, "click", self._clicked)
 
@@ -54,14 +57,19 @@ class CallBacksView:
         self._dirty = True
         self.render()
 
-    def refresh(self, keys: Iterable[str]) -> None:
-        """The calls of these callers changed: work their entries out again (after what is under way), then redraw."""
+    def refresh(self, keys: Iterable[str], on_progress: RebuildProgress | None = None) -> None:
+        """The calls of these callers changed: work their entries out again (after what is under way), then redraw. Past
+        REFRESH_MOST callers waiting, the whole list is built again instead (told to `on_progress`): one pass over the
+        store costs less than a few reads for each of thousands of callers."""
         self._pending.update(keys)
-        self._start()
+        if len(self._pending) > REFRESH_MOST:
+            self.rebuild(on_progress)
+        else:
+            self._start()
 
-    def rebuild(self) -> None:
+    def rebuild(self, on_progress: RebuildProgress | None = None) -> None:
         """Build the whole list again from every stored call (a restore changed many callers' calls)."""
-        self._rebuild = True
+        self._rebuild, self._progress = True, on_progress
         self.root.dataset.state = "building"
         self._start()
 
@@ -87,7 +95,8 @@ class CallBacksView:
             if self._rebuild:
                 # Every caller pending now is read by the pass: their calls were queued before it reads.
                 self._rebuild, self._pending = False, set()
-                await self.callbacks.rebuild()
+                progress, self._progress = self._progress, None
+                await (self.callbacks.rebuild(progress) if progress is not None else self.callbacks.rebuild())
                 self.root.dataset.state = "building" if self._rebuild else "ready"
                 changed = True
             else:

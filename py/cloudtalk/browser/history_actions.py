@@ -62,8 +62,8 @@ class HistoryActions:
                 self.archive.progress.finish(result)
                 show_notice(result)
                 return
-            self.archive.progress.show("Updating the call-back list…", 1, 1)
-            await self.workspace.restored()
+            self.archive.progress.show("Updating the call-back list…", 0, 1)
+            await self.workspace.restored(result.callers, self._call_backs_progress)
             self.tabs.tell("reload")
             message = (f"Imported {file.name}: {result.added:,} new call(s), {result.updated:,} updated, "
                        f"{result.unchanged:,} already here.")
@@ -71,6 +71,15 @@ class HistoryActions:
             self.alerts.announce(message)
         finally:
             self.file.value = ""
+
+    def _call_backs_progress(self, read: int, written: int, changed: int) -> None:
+        """The list built again after an import: every stored call read, then the entries that changed written."""
+        total = self.archive.stored_total
+        if not changed:
+            self.archive.progress.show(f"Updating the call-back list: {read:,} of {total:,} calls read", read, total * 2)
+        else:
+            stored = f"Storing the call-back list: {written:,} of {changed:,} callers"
+            self.archive.progress.show(stored, total + total * written // changed, total * 2)
 
     async def _read_and_merge(self, file: Any) -> Merged | str:
         self.archive.progress.show(f"Reading {file.name}…", 0, 1)

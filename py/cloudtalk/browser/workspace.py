@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ..app import WARM_UP_ROUNDS
-from ..callers import CallBacks, caller_key
+from ..callers import CallBacks, RebuildProgress, caller_key
 from ..calls import Call
 from ..events import PhoneEvent
 from ..log import CallLog, Change
@@ -68,7 +68,6 @@ class Views:
     pop: ScreenPop
 
 
-REFRESH_MOST = 200  # callers a restore touched beyond which the call-back list is built again in one pass
 
 
 class Workspace:
@@ -233,14 +232,10 @@ class Workspace:
         self.v.timeline.more_loaded()
         self.changed()
 
-    async def restored(self) -> None:
-        """A backup was merged in: calls may have changed anywhere in the history. Done once the call-back list is
-        worked out again (every caller's entry, from one pass over the store, when the file touched many)."""
-        touched = self.log.take_touched()
-        if len(touched) > REFRESH_MOST:
-            self.v.callbacks.rebuild()
-        else:
-            self.v.callbacks.refresh(touched)
+    async def restored(self, callers: Iterable[str], on_progress: RebuildProgress | None = None) -> None:
+        """A backup was merged in, changing these callers' calls, anywhere in the history. Done once their call-backs are
+        worked out again (every caller's, from one pass over the store, when there are many: told to `on_progress`)."""
+        self.v.callbacks.refresh(callers, on_progress)
         await self.v.callbacks.settled()
         self.v.timeline.render_all()
         shown = self.v.card.shown
