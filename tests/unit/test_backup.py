@@ -154,6 +154,9 @@ def test_an_export_cut_short_anywhere_is_refused_however_it_arrives(cut, cuts):
         ('{"schema": 3 "calls": []}', "it is JSON, but not a call history exported by this app ('\"' where a comma"),
         ('{"schema": 3, "calls": [{} {}]}', "it is JSON, but not a call history exported by this app ('{' where a comma"),
         ('{"schema": 3, "calls": [' + '"' + "x" * 1_000_100, "it is not a JSON file, or it was cut short"),
+        (" { } ", "it is JSON, but not a call history exported by this app (no schema and calls)"),
+        ('{"schema": 3}', "it is JSON, but not a call history exported by this app (no schema and calls)"),
+        ('{"calls": []}', "it is JSON, but not a call history exported by this app (no schema and calls)"),
     ],
 )
 def test_what_a_reader_of_pieces_refuses_beyond_a_whole_text(text, reason):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -345,14 +347,16 @@ def waiting_by_plain_scan(calls: list[Call], done_at: float | None) -> tuple[lis
     st.dictionaries(st.sampled_from(["contact:1", "contact:2", "number:+15550100", KEY]), st.integers(0, 5).map(float)),
     st.integers(1, 4),
     st.integers(1, 3),
+    st.integers(1, 3),
 )
-def test_every_caller_waits_as_a_plain_scan_says_read_back_from_the_store_or_built_in_one_pass(changes, done, most, kept):
+def test_every_caller_waits_as_a_plain_scan_says_read_back_from_the_store_or_built_in_one_pass(changes, done, most, kept, first):
     """A caller's entry worked out from their newest stored calls (after an event), and the list built by one pass over
     the caller index (a store written before the list was kept), are both what reading every call forwards says; with
     the counting's and the keeping's limits made small enough to be reached."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(callers, "MOST_READ", most)
         patch.setattr(callers, "KEPT", kept)
+        patch.setattr(callers, "FIRST_READ", first)
         store = MemoryCallStore()
         log = CallLog(store)
         for n, number, contact_id, name, at in changes:
@@ -378,6 +382,44 @@ def test_every_caller_waits_as_a_plain_scan_says_read_back_from_the_store_or_bui
             assert {e.key: (list(e.calls), e.attempts, e.more) for e in entries.newest_first()} == expected
         again = CallBacks(store, storage)
         assert run(again.load()) and {e.key: e for e in again.newest_first()} == {e.key: e for e in built.newest_first()}
+        rebuilt_alone = CallBacks(store, storage)  # on a store whose list the rebuild alone wrote
+        store.kept_call_backs.clear()
+        run(rebuilt_alone.rebuild(chunk=2))
+        assert set(store.kept_call_backs) == set(expected)
+
+
+def test_a_stored_call_back_reads_back_as_it_was_written_and_a_malformed_one_is_refused():
+    calls = (call("m1", ["ringing", "ended"], 100, contact={"id": 7, "name": "Zoë Ångström"}),)
+    entry = callers.CallBack("contact:7", calls, 501, more=True)
+    assert callers.decode_call_back(callers.call_back_text(entry)) == entry
+    record = json.loads(callers.call_back_text(entry))
+    for broken in ([], {**record, "key": 7}, {**record, "attempts": "501"}, {**record, "calls": []}):
+        with pytest.raises(ValueError, match="call-back"):
+            callers.decode_call_back(json.dumps(broken))
+
+
+class CountingStore(MemoryCallStore):
+    """Counts the caller index's reads."""
+
+    reads: int = 0
+
+    async def caller_history(self, key, before, latest):
+        self.reads += 1
+        return await super().caller_history(key, before, latest)
+
+
+@pytest.mark.parametrize(("names", "done_at", "reads", "attempts"), [
+    ([["ringing", "calling", "ended"], *[["ringing", "ended"]] * 3], None, 1, 3),  # answered among the newest: one read
+    ([["ringing", "ended"]] * 8, None, 1, 8),  # no more calls than the first read asks for: one read
+    ([["ringing", "ended"]] * 9, 150.0, 1, 6),  # marked done at the third call (started at 140): one read
+    ([["ringing", "ended"]] * 9, None, 2, 9),  # none of the newest answered: the second read counts them all
+    ([["ringing", "ended"]] * 502, None, 2, 500),  # past MOST_READ: counted to it, "500+"
+])  # fmt: skip
+def test_a_callers_entry_is_read_once_unless_none_of_their_newest_calls_ends_the_waiting(names, done_at, reads, attempts):
+    store = CountingStore()
+    CallLog(store).restore([call(f"m{i:03}", steps, 100.0 + 20 * i) for i, steps in enumerate(names)])
+    entry = run(stored_call_back(store, KEY, done_at))
+    assert (store.reads, entry.attempts, entry.more) == (reads, attempts, len(names) > callers.MOST_READ)
 
 
 def test_refreshing_call_backs_says_whether_the_list_changed():
@@ -397,12 +439,16 @@ def test_refreshing_call_backs_says_whether_the_list_changed():
 
 def test_a_store_without_a_kept_list_has_it_built_once_and_unreadable_entries_are_passed_over():
     store = stored(call("m1", ["ringing", "ended"], 100), call("m2", ["ringing", "ended"], 200))
+    readable = json.loads(store.calls["m1"]["text"])
+    for n, text in enumerate(("{not json", json.dumps({**readable, "state": None, "steps": 5}),
+                              json.dumps({k: v for k, v in readable.items() if k != "state"}))):  # each error a reader raises
+        store.put_call({"uuid": f"bad{n}", "started": 150.0, "caller": KEY, "outcome": "", "words": [], "text": text})
     store.call_backs_ready = False
     callbacks = CallBacks(store, MemoryStorage())
     assert run(callbacks.load()) is False, "an older version's store: nothing to read yet"
     progress: list[tuple[int, int, int]] = []
     run(callbacks.rebuild(lambda *seen: progress.append(seen), chunk=1))
-    assert progress == [(1, 0, 0), (2, 0, 0), (2, 0, 0), (2, 1, 1)] and store.call_backs_ready
+    assert progress == [*((n, 0, 0) for n in range(1, 6)), (5, 0, 0), (5, 1, 1)] and store.call_backs_ready
     (entry,) = callbacks.newest_first()
     assert (entry.attempts, entry.latest.uuid) == (2, "m2")
     store.kept_call_backs["number:+1555"] = "{not json"

@@ -687,3 +687,73 @@ def test_writes_made_and_told_in_any_order_store_what_the_page_shows(actions, ke
     stored = reloaded(store)
     for call in log.oldest_first():
         assert call == stored.get(call.uuid), "the page shows what the store holds"
+
+
+def settle(store: SlowStore) -> None:
+    """Every queued write made, and every commit told."""
+    while store.queued:
+        store.write()
+    while store.untold:
+        store.tell()
+
+
+def let_go_of_a(store: SlowStore) -> CallLog:
+    """A page holding one call (keep=1) that has let go of call "a" (ringing, ended, with a note) for newer ones."""
+    log = CallLog(store, keep=1)
+    ended_call(log, "a", at=1)
+    log.annotate("a", note="kept", at=4)
+    settle(store)
+    for i, uuid in enumerate(("b", "c", "d")):
+        ended_call(log, uuid, at=10 + 10 * i)
+        settle(store)
+    assert log.get("a") is None
+    return log
+
+
+def test_a_live_call_another_tab_wrote_is_swept_on_its_stored_copy():
+    store = SlowStore()
+    other_tab = CallLog(store)
+    other_tab.apply(event("ringing", "a", contact={"name": "Ann"}), at=1)
+    settle(store)
+    log = CallLog(store)  # this page never held it: the store's copy is the base of its changes
+    change = log.apply(event("calling", "a"), at=2)
+    assert change.call is log.get("a") and change.call.is_live, "the change is the page's call"
+    (stale,) = log.sweep_stale(now=2 + 3600, after_seconds=60)
+    assert stale.state is State.STALE
+    settle(store)
+    call = reloaded(store).get("a")
+    assert (call.state, call.contact.name, [s.event for s in call.steps]) == (State.STALE, "Ann", ["ringing", "calling"])
+
+
+def test_another_tabs_copy_of_a_call_takes_the_changes_this_page_has_not_yet_written():
+    store = SlowStore()
+    log = let_go_of_a(store)
+    log.apply(event("contact_info", "a", contact={"name": "Ann", "company": "Acme"}), at=50)  # queued: not yet written
+    theirs = reloaded(store).get("a")
+    log.absorb("a", theirs)
+    assert log.get("a").contact.company == "Acme" and log.get("a").note == "kept"
+
+
+def test_hold_keeps_the_pages_newer_copy_and_corrected_tells_only_of_a_change():
+    log = CallLog(MemoryCallStore())
+    older = CallLog(MemoryCallStore())
+    older.apply(event("ringing", "a"), at=1)
+    ended_call(log, "a", at=1)
+    assert log.hold(older.get("a")) is log.get("a") and log.get("a").state is State.ENDED
+    told: list = []
+    log.on_corrected.append(told.append)
+    log.corrected(log.get("a"))
+    assert told == [], "the same call: nothing to tell"
+
+
+def test_a_page_lets_go_at_twice_its_working_set_and_keeps_the_newest_in_start_order():
+    log = CallLog(MemoryCallStore(), keep=2)
+    for i in range(4):
+        ended_call(log, f"c{i}", at=10 * i)
+    assert len(log) == 4, "held until twice the working set"
+    ended_call(log, "c4", at=40)
+    assert [c.uuid for c in log.oldest_first()] == ["c3", "c4"]
+    older = CallLog(MemoryCallStore())
+    ended_call(older, "c0", at=0)
+    log.corrected(older.get("c0"))  # an older call held again: in start order
+    assert [c.uuid for c in log.oldest_first()] == ["c0", "c3", "c4"]
