@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from .engines import ENGINES, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab
+from .engines import ENGINES, PHONE_HOST, TIMEOUT_MS, Engine, Scope, Tab, WaitTimeoutError
 from .session import RAN_ENGINES, RESTARTS, SITE_ENV, engine_of, run_order
 from .site import start_site, stop_server
 
@@ -202,6 +202,11 @@ const storedCount = async (prefix) => {
 """
 
 
+# What a page that has not become ready is doing: its boot marks, its status lines, its errors.
+PAGE_STATE = """() => ({ready: document.body?.dataset.ready, marks: performance.getEntriesByType('mark').map((m) => m.name),
+  history: document.getElementById('history-status')?.textContent, errors: (window.__errors ?? []).slice(0, 5)})"""
+
+
 # The app's service worker is active and has stored its copy of the app: the names of its caches, or false.
 # (bench/run.py waits on it too.)
 WORKER_STORED = """async () => {
@@ -243,7 +248,14 @@ class App:
         run again on a browser started afresh (a reload in the same process once crashed again,
         "Unreachable code should not be executed"). It is seen as it happens: waiting out the boot's
         timeout instead cost each crash 90 s of a worker."""
-        live = self.tab.wait(READY_OR_CRASHED, ENGINE_CRASH, timeout_ms=BOOT_TIMEOUT_MS)
+        try:
+            live = self.tab.wait(READY_OR_CRASHED, ENGINE_CRASH, timeout_ms=BOOT_TIMEOUT_MS)
+        except WaitTimeoutError as error:  # what the page was doing, to say where a start stalled
+            try:
+                doing = self.tab.js(PAGE_STATE)
+            except Exception as why:  # noqa: BLE001 - the page may not answer at all
+                doing = f"the page did not answer ({type(why).__name__})"
+            raise WaitTimeoutError(f"{error}; the page: {doing}") from None
         if live != "ready":
             errors, _ = self.tab.problems()
             self.engine_crashed("while Pyodide booted", errors)

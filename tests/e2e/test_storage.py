@@ -158,6 +158,9 @@ def test_older_versions_5000_calls_move_into_the_database_verified_and_then_leav
     assert app.stored_count("legacy-") == 5000
     assert app.tab.js("Object.keys(localStorage).filter(k => /^cloudtalk:v[12]:call:/.test(k)).length") == 0
     assert app.tab.js("localStorage.getItem('cloudtalk:backup:cloudtalk:v2:call:junk')") == "{broken", "set aside, not dropped"
+    # every moved call was missed or not answered, each from a caller of their own: all 5,000 wait for a call back
+    app.tab.wait("document.getElementById('callbacks').dataset.state === 'ready'", timeout_ms=60_000)
+    assert app.tab.text("#callback-count") == "5000"
     for uuid, noted in (("legacy-0", ("", "")), ("legacy-2500", ("the oldest note", "Follow up"))):
         oldest = app.stored(uuid)
         start = int(uuid.removeprefix("legacy-"))

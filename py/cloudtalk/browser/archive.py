@@ -150,6 +150,8 @@ class Archive:
         if not legacy.calls and not legacy.unreadable:
             return
         uuids = [call.uuid for call in legacy.calls]
+        if legacy.calls:  # the moved calls' callers may wait for a call back: the list is built again once they are in
+            await self.store.call_backs_outdated()
         mover = CallLog(self.store)
         await restore_into(mover, self.store, sorted(legacy.calls, key=lambda c: c.started_at))
         await self.store.settled()

@@ -511,6 +511,14 @@ class CallsDB:
         await finished(transaction)
         self.call_backs_ready = True
 
+    async def call_backs_outdated(self) -> None:
+        """Calls are about to come in by a way that keeps no call-back list (an older version's move): the list is built
+        again on the next load, and on every load after it until a build ends (call_backs_built)."""
+        transaction = self.db.transaction(META, "readwrite")
+        transaction.objectStore(META).delete(CALL_BACKS_DONE)
+        await finished(transaction)
+        self.call_backs_ready = False
+
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         """Each call's text and its note's text as stored (another tab wrote them), by uuid; None where absent."""
         transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
