@@ -297,9 +297,11 @@ class CallsDB:
         return await self._with_notes(records)
 
     async def _with_notes(self, records: list[Any]) -> list[Stored]:
-        notes = self.db.transaction(NOTES, "readonly").objectStore(NOTES)
-        found = await asyncio.gather(*(done(notes.get(record.uuid)) for record in records))
-        return [(str(record.text), None if note is None else str(note.text)) for record, note in zip(records, found, strict=True)]
+        transaction = self.db.transaction(NOTES, "readonly")
+        notes = transaction.objectStore(NOTES)
+        asked = [notes.get(record.uuid) for record in records]
+        await finished(transaction)  # one wait for them all (a future per request cost ~0.14 ms each: 70 ms a page of 500)
+        return [(str(record.text), _text(note.result)) for record, note in zip(records, asked, strict=True)]
 
     async def search(self, query: Query, outcome: str | None, most: int) -> list[Cursor] | None:
         """Where every call the query finds stands, newest first, read through the word indexes of calls and notes from
@@ -327,11 +329,15 @@ class CallsDB:
             uuids.update(dict.fromkeys(str(key) for key in keys))
         transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
         calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
-        got = await asyncio.gather(*(done(store.get(uuid)) for uuid in uuids for store in (calls, notes)))
+        asked = [(calls.get(uuid), notes.get(uuid)) for uuid in uuids]
+        await finished(transaction)  # one wait for them all: 760 futures took 105 ms of a 170 ms search
         found = []
-        for call, note in zip(got[::2], got[1::2], strict=True):
-            if call is None or (outcome is not None and str(call.outcome) != outcome):
+        for call_read, note_read in asked:
+            call, note = call_read.result, note_read.result
+            if call is None or call is jsnull or (outcome is not None and str(call.outcome) != outcome):
                 continue
+            if note is jsnull:
+                note = None
             held = [*(getattr(call, "words", None) or []), *((getattr(note, "words", None) or []) if note is not None else [])]
             if matches_words([str(word) for word in held], query):
                 found.append((float(call.started), str(call.uuid)))
