@@ -106,7 +106,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if engine_of(item.nodeid) != item.callspec.params["engine_name"]:
                 raise pytest.UsageError(f"session.engine_of cannot read the engine from {item.nodeid}")
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT_S))
-            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED, FRAME_LOST, PAGE_LOAD_STALLED]))
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[BROWSER_ENDED, RENDERER_CRASHED, JSC_CRASHED, FRAME_LOST, PAGE_LOAD_STALLED,
+                                                             LOCK_OUTLIVED]))
     # One browser per engine at a time in a worker: every test of an engine before the next engine's,
     # in the order xdist's units are handed out (session.run_order).
     items.sort(key=lambda item: run_order(item.nodeid))
@@ -125,6 +126,7 @@ BROWSER_ENDED = "BrowserEndedError"  # engines.BrowserEndedError: the browser un
 RENDERER_CRASHED = "Target crashed"  # Playwright's words for a page whose renderer died
 FRAME_LOST = "FrameLostError"  # engines.FrameLostError: the driver found no window for a frame it had just entered
 PAGE_LOAD_STALLED = "PageLoadStalledError"  # engines.PageLoadStalledError: WebKitWebDriver waits on a page that never loads
+LOCK_OUTLIVED = "LockOutlivedPageError"  # engines.LockOutlivedPageError: WebKitGTK kept a closed page's Web Lock
 
 
 # The page is live ("ready"), or the watcher (watch.js) recorded JavaScriptCore's crash ("crashed").
@@ -204,7 +206,8 @@ const storedCount = async (prefix) => {
 
 # What a page that has not become ready is doing: its boot marks, its status lines, its errors.
 PAGE_STATE = """() => ({ready: document.body?.dataset.ready, marks: performance.getEntriesByType('mark').map((m) => m.name),
-  history: document.getElementById('history-status')?.textContent, errors: (window.__errors ?? []).slice(0, 5)})"""
+  history: document.getElementById('history-status')?.textContent, note: document.getElementById('note-status')?.textContent,
+  errors: (window.__errors ?? []).slice(0, 5)})"""
 
 
 # The app's service worker is active and has stored its copy of the app: the names of its caches, or false.
@@ -367,7 +370,12 @@ class App:
             if result != {"unanswered": True}:
                 return result
             print(f"{self.engine.name}: the test's read of the database ({function}) had no answer in {each_ms} ms; asked again")
-        raise AssertionError(f"the browser's database answered none of {tries} reads ({function} {arg!r}), {each_ms} ms each")
+        try:
+            doing = self.tab.js(PAGE_STATE)
+        except Exception as why:  # noqa: BLE001 - the page may not answer at all
+            doing = f"the page did not answer ({type(why).__name__})"
+        raise AssertionError(f"the browser's database answered none of {tries} reads ({function} {arg!r}), {each_ms} ms each; "
+                             f"the page: {doing}")
 
     def wait_stored(self, uuid: str, state: str, timeout_ms: int = 15_000) -> None:
         """Wait until the call is saved in this state: every message before the one that did it was handled."""
