@@ -153,7 +153,11 @@ class Archive:
         if legacy.calls:  # the moved calls' callers may wait for a call back: the list is built again once they are in
             await self.store.call_backs_outdated()
         mover = CallLog(self.store)
-        await restore_into(mover, self.store, sorted(legacy.calls, key=lambda c: c.started_at))
+        calls = sorted(legacy.calls, key=lambda c: c.started_at)
+        if await self.store.count():  # merged with the store's copies (a move cut short is done again)
+            await restore_into(mover, self.store, calls)
+        else:  # the first move: the store has no copy of any (and no call to read one for)
+            mover.restore(calls)
         await self.store.settled()
         stored = await self.store.get_many(uuids)
         expected = {call.uuid: call for call in legacy.calls}

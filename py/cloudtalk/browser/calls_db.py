@@ -32,6 +32,7 @@ VERSION = 3  # 2: the indexes of each caller's calls, of each outcome's calls, a
 CALLS, NOTES, META, CALL_BACKS = "calls", "notes", "meta", "call_backs"
 WRITTEN = (CALLS, NOTES, CALL_BACKS)  # the stores a write of the page may touch
 CALLER_STARTED, OUTCOME_STARTED, WORDS = "caller_started", "outcome_started", "words"
+BULK = 2000  # uuids beyond which get_many reads their range whole: in WebKit each request is a round trip to another process
 QUIET_S = 2.0  # the longest a read waits for the page's writes to be committed
 WORDS_DONE = "words"  # the meta record saying every call and note has its words (a version 1 store gets them later)
 CALL_BACKS_DONE = "call_backs"  # the meta record saying the call-back list is kept (an older store has it built once)
@@ -529,6 +530,13 @@ class CallsDB:
         """Each call's text and its note's text as stored (another tab wrote them), by uuid; None where absent."""
         transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
         calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
+        if len(uuids) > BULK:  # two requests for the records between the least and greatest uuid, not two per uuid
+            bound = js.IDBKeyRange.bound(min(uuids), max(uuids))
+            call_read, note_read = calls.getAll(bound), notes.getAll(bound)
+            await finished(transaction)
+            texts = {str(record.uuid): str(record.text) for record in call_read.result}
+            note_texts = {str(record.uuid): str(record.text) for record in note_read.result}
+            return {uuid: (texts.get(uuid), note_texts.get(uuid)) for uuid in uuids}
         asked = [(uuid, calls.get(uuid), notes.get(uuid)) for uuid in uuids]
         await finished(transaction)  # one wait for them all: every request has its result once the transaction is done
         return {uuid: (_text(call.result), _text(note.result)) for uuid, call, note in asked}
