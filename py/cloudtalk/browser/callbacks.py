@@ -19,6 +19,11 @@ from ..callers import CallBack, CallBacks, RebuildProgress
 from ..present import caller_name
 from .dom import Later, by_id, clear, el, listen, spawn, when
 
+
+def _untold(_read: int, _written: int, _changed: int) -> None:
+    """A rebuild's progress, where nobody shows it."""
+
+
 REFRESH_MOST = 200  # callers waiting to be worked out again beyond which the whole list is built again in one pass
 
 
@@ -39,7 +44,7 @@ class CallBacksView:
         self.on_count: list[Callable[[int], None]] = []  # the app icon's badge follows the count
         self._pending: set[str] = set()  # callers whose calls changed, to work out again
         self._rebuild = False
-        self._progress: RebuildProgress | None = None  # told how a rebuild is going (the import's progress bar)
+        self._progress: RebuildProgress = _untold  # told how a rebuild is going (the import's progress bar)
         self._work: asyncio.Future[Any] | None = None
         listen(self.root, "click", self._clicked)
 
@@ -69,7 +74,7 @@ class CallBacksView:
 
     def rebuild(self, on_progress: RebuildProgress | None = None) -> None:
         """Build the whole list again from every stored call (a restore changed many callers' calls)."""
-        self._rebuild, self._progress = True, on_progress
+        self._rebuild, self._progress = True, on_progress or _untold
         self.root.dataset.state = "building"
         self._start()
 
@@ -95,8 +100,8 @@ class CallBacksView:
             if self._rebuild:
                 # Every caller pending now is read by the pass: their calls were queued before it reads.
                 self._rebuild, self._pending = False, set()
-                progress, self._progress = self._progress, None
-                await (self.callbacks.rebuild(progress) if progress is not None else self.callbacks.rebuild())
+                progress, self._progress = self._progress, _untold
+                await self.callbacks.rebuild(progress)
                 self.root.dataset.state = "building" if self._rebuild else "ready"
                 changed = True
             else:
