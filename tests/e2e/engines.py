@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -937,7 +938,7 @@ class _MarionetteDriver(_Driver):
     def press(self, key: str) -> None:
         from marionette_driver.keys import Keys
 
-        self.client.get_active_element().send_keys(getattr(Keys, key.upper(), key))
+        self.client.get_active_element().send_keys(getattr(Keys, _key_name(key), key))
 
     def screenshot(self) -> bytes:
         return base64.b64decode(self.client.screenshot(full=True))
@@ -1098,7 +1099,10 @@ class _SeleniumDriver(_Driver):
         self.client.switch_to.window(handle)
 
     def new_window(self) -> str:
-        self.client.switch_to.new_window("tab")
+        # A window, not a tab: MiniBrowser opens a tab behind the one shown, and a page it holds hidden
+        # (document.visibilityState) is given no rendering steps: no animation frames, no IntersectionObserver.
+        self.client.switch_to.new_window("window")
+        self.client.set_window_size(*VIEWPORT)
         return self.client.current_window_handle
 
     def close_window(self) -> None:
@@ -1108,7 +1112,7 @@ class _SeleniumDriver(_Driver):
         from selenium.webdriver.common.action_chains import ActionChains
         from selenium.webdriver.common.keys import Keys
 
-        ActionChains(self.client).send_keys(getattr(Keys, key.upper(), key)).perform()
+        ActionChains(self.client).send_keys(getattr(Keys, _key_name(key), key)).perform()
 
     def screenshot(self) -> bytes:
         return self.client.get_screenshot_as_png()
@@ -1229,3 +1233,8 @@ def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
 
 
 ENGINES = {"chromium": Chromium, "firefox": Firefox, "webkit": WebKit}
+
+
+def _key_name(key: str) -> str:
+    """A key as Playwright names it ("PageDown") as the WebDriver clients' Keys name it ("PAGE_DOWN")."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", key).upper()

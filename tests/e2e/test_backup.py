@@ -104,6 +104,13 @@ def test_a_long_history_restored_from_a_file_is_all_there_after_a_reload_and_exp
     app.tab.select("#outcome-filter", "No answer")
     app.tab.wait(f"document.getElementById('timeline-count').textContent === '{sum(1 for i in range(n) if i % 3 == 0)} matching'")
     app.tab.select("#outcome-filter", "")
+    # the timeline goes to its oldest call by keyboard and back, drawing a window of the history, not all of it
+    focused = "(uuid) => document.activeElement?.closest('li.call')?.dataset.uuid === uuid"
+    app.tab.js(f"document.querySelector('{app.item('live-1')} button.call-open').focus()")
+    for key, uuid in (("End", "imp-00000"), ("ArrowUp", "imp-00001"), ("Home", "live-1")):
+        app.tab.press(key)
+        app.tab.wait(focused, uuid)
+        assert app.tab.count("li.call") <= 200, key
     # the returning caller's card counts every one of their calls
     app.tab.click(f"{app.item('live-1')} button.call-open")
     app.tab.wait("document.getElementById('history-line').textContent.includes('earlier call')")

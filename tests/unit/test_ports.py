@@ -119,6 +119,16 @@ def test_the_stores_pages_and_search_answer_as_the_calls_in_memory(changes, type
             break
         before = (calls[-1].started_at, calls[-1].uuid)
     assert seen == [c.uuid for c in wanted]
+    # And upwards from the oldest, `page` calls at a time, the same calls the other way.
+    risen: list[str] = []
+    after = None
+    while True:
+        calls = [persist.decode_stored(text, note) for text, note in run(store.oldest_page(after, page, outcome))]
+        risen += [c.uuid for c in calls]
+        if len(calls) < page:
+            break
+        after = (calls[-1].started_at, calls[-1].uuid)
+    assert risen == [c.uuid for c in reversed(wanted)]
     first = [persist.decode_stored(text, note) for text, note in run(store.newest_page(None, len(held) + 1, outcome))]
     assert first == wanted, "each call as the log holds it, its note too"
     assert run(store.count(outcome)) == len(wanted)

@@ -284,17 +284,27 @@ class CallsDB:
     async def newest_page(self, before: Cursor | None, limit: int, outcome: str | None = None) -> list[Stored]:
         """Up to `limit` calls (with this outcome) that stand before `before`, newest first: a cursor on the start
         index (or on the outcome's), whatever the history's size."""
+        return await self._page(before, limit, outcome, older=True)
+
+    async def oldest_page(self, after: Cursor | None, limit: int, outcome: str | None = None) -> list[Stored]:
+        """Up to `limit` calls (with this outcome) that stand after `after`, oldest first: the timeline read upwards."""
+        return await self._page(after, limit, outcome, older=False)
+
+    async def _page(self, edge: Cursor | None, limit: int, outcome: str | None, *, older: bool) -> list[Stored]:
         self._flush()
         calls = self.db.transaction(CALLS, "readonly").objectStore(CALLS)
         if outcome is None:
-            # The start index orders calls that started at the same moment by uuid, as a Cursor does.
-            index, bound = calls.index("started"), None if before is None else js.IDBKeyRange.upperBound(before[0])
-            skip = before
+            # The start index orders calls that started at the same moment by uuid, as a Cursor does: the range holds
+            # the edge's moment, and the walk leaves out the calls of that moment on the edge's side of it.
+            index, skip = calls.index("started"), edge
+            bound = None if edge is None else (js.IDBKeyRange.upperBound if older else js.IDBKeyRange.lowerBound)(edge[0])
         else:
-            index = calls.index(OUTCOME_STARTED)
-            top = to_js([outcome, *before]) if before is not None else to_js([outcome, js.Infinity])
-            bound, skip = js.IDBKeyRange.bound(to_js([outcome]), top, False, True), None
-        records = await self._last(index, bound, limit, skip)
+            index, skip = calls.index(OUTCOME_STARTED), None
+            low, high = to_js([outcome]), to_js([outcome, js.Infinity])
+            if edge is not None:
+                low, high = (low, to_js([outcome, *edge])) if older else (to_js([outcome, *edge]), high)
+            bound = js.IDBKeyRange.bound(low, high, edge is not None and not older, edge is not None and older)
+        records = await self._walk(index, bound, limit, skip, older=older)
         return await self._with_notes(records)
 
     async def _with_notes(self, records: list[Any]) -> list[Stored]:
@@ -451,26 +461,29 @@ class CallsDB:
         started, uuid = before
         earlier = js.IDBKeyRange.bound(to_js([key]), to_js([key, started, uuid]), False, True)
         index = self.db.transaction(CALLS, "readonly").objectStore(CALLS).index(CALLER_STARTED)
-        count, records = await asyncio.gather(done(index.count(earlier)), self._last(index, earlier, latest))
+        count, records = await asyncio.gather(done(index.count(earlier)), self._walk(index, earlier, latest))
         return int(count), await self._with_notes(records)
 
     @staticmethod
-    def _last(index: Any, key_range: Any, limit: int, skip: Cursor | None = None) -> asyncio.Future[list[Any]]:
-        """The last `limit` records of an index's range, last first, leaving out records that stand at or after `skip`
-        (calls that started with it, at or after its uuid). The cursor is asked for now, while the transaction is active
-        (a coroutine would ask a task later, when it no longer is)."""
+    def _walk(index: Any, key_range: Any, limit: int, skip: Cursor | None = None, *, older: bool = True,
+              ) -> asyncio.Future[list[Any]]:
+        """Up to `limit` records of an index's range from its last, last first (from its first, first first, where not
+        `older`), leaving out the records that stand at or beyond `skip` on the side the walk comes from (calls that
+        started at its moment, at or after its uuid when older, at or before it when not). The cursor is asked for now,
+        while the transaction is active (a coroutine would ask a task later, when it no longer is)."""
         records: list[Any] = []
         future: asyncio.Future[list[Any]] = asyncio.get_event_loop().create_future()
         if limit <= 0:
             future.set_result(records)
             return future
-        request = index.openCursor(key_range, "prev")
+        request = index.openCursor(key_range, "prev" if older else "next")
 
         def step(_event: Any) -> None:
             cursor = request.result
             if cursor is not None and cursor is not jsnull:
                 value = cursor.value
-                if skip is None or (float(value.started), str(value.uuid)) < skip:
+                at = (float(value.started), str(value.uuid))
+                if skip is None or (at < skip if older else at > skip):
                     records.append(value)
             if cursor is None or cursor is jsnull or len(records) >= limit:
                 proxy.destroy()
