@@ -64,6 +64,29 @@ Cursor = tuple[float, str]  # (started, uuid): where a call stands in the histor
 CallerCursor = tuple[str, float, str]  # (caller, started, uuid): where a call stands in the caller index
 
 
+def cursors_beyond(found: list[Cursor], edge: Cursor | None, size: int, *, older: bool) -> tuple[list[Cursor], bool]:
+    """The next `size` cursors of a newest-first list beyond `edge` that way (older ones newest first, newer ones oldest
+    first; None: from that end of the list), and whether they reach its end: a page of what a search found."""
+    if older:
+        start = 0 if edge is None else _leading(found, lambda at: at >= edge)
+        return found[start : start + size], start + size >= len(found)
+    stop = len(found) if edge is None else _leading(found, lambda at: at > edge)
+    return found[max(0, stop - size) : stop][::-1], stop <= size
+
+
+def _leading(found: list[Cursor], holds: Callable[[Cursor], bool]) -> int:
+    """How many of the first cursors hold, where those that do all come first. A bisection by hand: the list is newest
+    first, and bisect's `key` cannot turn a descending (started, uuid) order around."""
+    low, high = 0, len(found)
+    while low < high:
+        middle = (low + high) // 2
+        if holds(found[middle]):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
 class Replay(Protocol):
     """The page's changes to a call it did not hold, made again on the store's copy inside the write (cloudtalk.log)."""
 

@@ -4,6 +4,9 @@ Only today's calls are read: the log is in start order, so reading stops at the 
 of an earlier day, however long the history is.
 
     summary = today(log.newest_first(), now=time.time(), utc_offset_minutes=60)
+    fold = DayFold(now=time.time(), utc_offset_minutes=60)      # the same, a page at a time:
+    all(fold.add(call) for call in page)                        # False at the first call of an earlier day
+    summary = fold.finish()
     assert summary.total == sum(summary.by_outcome.values()) + summary.in_progress
     bars = chart(summary)  # the bars of the calls-per-hour chart
 """
@@ -39,25 +42,42 @@ def local_day_start(now: float, utc_offset_minutes: int) -> float:
     return (now + offset) // DAY * DAY - offset
 
 
-def today(newest_first: Iterable[Call], now: float, utc_offset_minutes: int) -> Today:
-    start = local_day_start(now, utc_offset_minutes)
-    offset = utc_offset_minutes * 60
-    outcomes: Counter[Outcome] = Counter()
-    hours = [0] * 24
-    total = in_progress = 0
-    talk = 0.0
-    for call in newest_first:
-        if call.started_at < start:
-            break
-        total += 1
-        hours[int((call.started_at + offset) % DAY // 3600)] += 1
+class DayFold:
+    """Today's summary, added up a call at a time, newest first, holding no call: the page reads the day from the store
+    a page at a time, and a day of many calls costs no more memory than one page of them."""
+
+    def __init__(self, now: float, utc_offset_minutes: int) -> None:
+        self.start = local_day_start(now, utc_offset_minutes)
+        self.offset = utc_offset_minutes * 60
+        self.outcomes: Counter[Outcome] = Counter()
+        self.hours = [0] * 24
+        self.total = self.in_progress = 0
+        self.talk = 0.0
+
+    def add(self, call: Call) -> bool:
+        """Count a call of today; False, counting nothing, for a call of an earlier day (the newest first: the end)."""
+        if call.started_at < self.start:
+            return False
+        self.total += 1
+        self.hours[int((call.started_at + self.offset) % DAY // 3600)] += 1
         if call.outcome is None:
-            in_progress += 1
+            self.in_progress += 1
         else:
-            outcomes[call.outcome] += 1
-        talk += call.talk_seconds or 0.0
-    by_outcome = {outcome: outcomes[outcome] for outcome in Outcome if outcomes[outcome]}
-    return Today(total, by_outcome, in_progress, talk, tuple(hours))
+            self.outcomes[call.outcome] += 1
+        self.talk += call.talk_seconds or 0.0
+        return True
+
+    def finish(self) -> Today:
+        by_outcome = {outcome: self.outcomes[outcome] for outcome in Outcome if self.outcomes[outcome]}
+        return Today(self.total, by_outcome, self.in_progress, self.talk, tuple(self.hours))
+
+
+def today(newest_first: Iterable[Call], now: float, utc_offset_minutes: int) -> Today:
+    fold = DayFold(now, utc_offset_minutes)
+    for call in newest_first:
+        if not fold.add(call):
+            break
+    return fold.finish()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cloudtalk import persist
 from cloudtalk.log import CallLog
-from cloudtalk.ports import MemoryCallStore
+from cloudtalk.ports import MemoryCallStore, cursors_beyond
 
 from .messages import event
 
@@ -156,3 +156,28 @@ def test_the_stores_search_finds_a_call_by_its_notes_words_and_by_its_own():
     noted = [persist.decode_stored(text, note) for text, note in run(store.newest_page(None, 10)) if note is not None]
     assert [(c.uuid, c.note, c.disposition) for c in noted] == [
         ("c03", "note 3", ""), ("c01", "Wants a renewal quote", "Follow up"), ("c00", "note 0", "")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sets(st.tuples(st.integers(0, 6).map(float), st.sampled_from("abcde")), max_size=25),
+    st.one_of(st.none(), st.tuples(st.integers(-1, 7).map(float), st.sampled_from("abcdef"))),
+    st.integers(1, 6),
+    st.booleans(),
+)
+def test_a_page_of_what_a_search_found_is_the_next_cursors_beyond_the_edge_that_way(cursors, edge, size, older):
+    found = sorted(cursors, reverse=True)  # newest first, as a search gives them
+    page, ended = cursors_beyond(found, edge, size, older=older)
+    beyond = [c for c in found if edge is None or (c < edge if older else c > edge)]
+    wanted = beyond[:size] if older else beyond[::-1][:size]
+    assert page == wanted
+    assert ended == (len(beyond) <= size)
+    # Walked page by page from one end, the pages hold every cursor once, in order.
+    walked, at = [], None
+    while True:
+        page, ended = cursors_beyond(found, at, size, older=older)
+        walked += page
+        if ended:
+            break
+        at = page[-1]
+    assert walked == (found if older else found[::-1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cloudtalk.calls import Outcome, step
 from cloudtalk.log import CallLog
 from cloudtalk.ports import MemoryCallStore
-from cloudtalk.today import Bar, chart, describe, local_day_start, today
+from cloudtalk.today import Bar, DayFold, chart, describe, local_day_start, today
 
 from .messages import event
 
@@ -96,3 +96,15 @@ def test_the_hour_is_the_local_one_to_the_second():
     log = log_with([("late", ["ringing", "ended"], NOON + 11 * 3600 + 59 * 60 + 30)])  # 23:59:30 UTC = 01:59:30 at UTC+2
     summary = today(log.newest_first(), now=NOON + 12 * 3600 - 1, utc_offset_minutes=120)
     assert summary.per_hour[1] == 1 and summary.per_hour[2] == 0
+
+
+def test_a_day_added_up_a_page_at_a_time_is_the_day_added_up_at_once():
+    log = log_with([(f"c{i}", ["ringing", "calling", "ended"] if i % 2 else ["dialing", "ended"], NOON - 3 * 3600 + 600 * i)
+                    for i in range(12)] + [("yesterday", ["ringing", "ended"], NOON - DAY)])
+    calls = list(log.newest_first())
+    fold = DayFold(now=NOON + 3600, utc_offset_minutes=0)
+    pages = [calls[i : i + 5] for i in range(0, len(calls), 5)]
+    assert [all(fold.add(call) for call in page) for page in pages] == [True, True, False]
+    summary = fold.finish()
+    assert summary == today(calls, now=NOON + 3600, utc_offset_minutes=0)
+    assert summary.total == 12 and fold.total == 12, "the earlier day's call is not counted"

@@ -7,7 +7,7 @@ path), with its numbers as a text alternative. Redrawn at most once a second, of
     panel.changed()
 
 Today's calls are read from the store, newest first, back to the day's start (a range of its start
-index): every one of them, whether or not the page has loaded them.
+index): every one of them, whether or not the page has loaded them, added up a page at a time.
 """
 
 from __future__ import annotations
@@ -15,18 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..calls import Call
 from ..log import CallLog
 from ..persist import decode_readable
 from ..ports import StoredCalls
 from ..present import duration
-from ..today import Today, chart, describe, local_day_start, today
+from ..today import DayFold, Today, chart, describe
 from .dom import Later, by_id, clear, el, spawn, utc_offset_minutes
 from .ffi import js
 
 SVG = "http://www.w3.org/2000/svg"
-WIDTH, HEIGHT, LABELS = 300, 64, 12
-REDRAW_MS = 1000  # viewBox units; the bottom LABELS units hold the hour labels
+WIDTH, HEIGHT, LABELS = 300, 64, 12  # viewBox units; the bottom LABELS units hold the hour labels
+REDRAW_MS = 1000  # the soonest redraw after a change
+BUSY_SHARE = 10  # after a redraw that took t, the next waits 10 t at least: a day of very many calls takes a tenth of the time
 
 
 def _svg(tag: str, text: str | None = None, **attrs: object) -> Any:
@@ -50,8 +50,8 @@ class TodayPanel:
         self.counts = by_id("today-counts")
         self.svg = by_id("today-chart")
         self.text = by_id("today-chart-text")
-        # Call after any change of the log. A summary of the day need not follow each event: at most
-        # one redraw a second, however many calls change (it reads all of today's calls).
+        # Call after any change of the log. A summary of the day need not follow each event: at most one redraw a
+        # second, however many calls change, and fewer on a day of very many calls (it reads all of them: BUSY_SHARE).
         self.changed = Later(self.render, after_ms=REDRAW_MS)
 
     def render(self) -> None:
@@ -59,18 +59,18 @@ class TodayPanel:
         spawn(self._render(self.asked))
 
     async def _render(self, asked: int) -> None:
-        now, offset = self.clock(), utc_offset_minutes()
-        start = local_day_start(now, offset)
-        calls: list[Call] = []
+        began = float(js.performance.now())
+        fold = DayFold(self.clock(), utc_offset_minutes())
         before = None
-        while True:
+        while asked == self.asked:
             page = decode_readable(await self.store.newest_page(before, DAY_PAGE))
-            calls += [self.log.get(call.uuid) or call for call in page if call.started_at >= start]
-            if len(page) < DAY_PAGE or page[-1].started_at < start:
+            # Added up as read, not kept: WebAssembly's memory never shrinks, and a day can hold many thousands of calls.
+            if not all(fold.add(self.log.get(call.uuid) or call) for call in page) or len(page) < DAY_PAGE:
                 break
             before = (page[-1].started_at, page[-1].uuid)
         if asked == self.asked:
-            self._draw(today(calls, now=now, utc_offset_minutes=offset))
+            self._draw(fold.finish())
+        self.changed.after_ms = max(REDRAW_MS, int(BUSY_SHARE * (float(js.performance.now()) - began)))
 
     def _draw(self, summary: Today) -> None:
         clear(self.counts)

@@ -31,7 +31,7 @@ from ..calls import Call
 from ..exports import iso_utc
 from ..log import CallLog
 from ..persist import decode_readable
-from ..ports import Cursor, Stored, StoredCalls
+from ..ports import Cursor, Stored, StoredCalls, cursors_beyond
 from ..present import LIVE_FILTER, Badge, ItemLook, item_look, matches
 from ..search import Query, parse_query
 from .dom import Later, by_id, clear, el, keep, listen, local_clock, local_time, spawn
@@ -178,13 +178,7 @@ class Timeline:
 
     async def _found_page(self, listing: _Listing, edge: Cursor | None, *, older: bool) -> tuple[list[Call], bool]:
         """A page of the calls a search found in the index, next to the edge in its list (newest first)."""
-        found = listing.found or []
-        if older:
-            start = 0 if edge is None else _leading(found, lambda at: at >= edge)
-            cursors, ended = found[start : start + PAGE], start + PAGE >= len(found)
-        else:
-            stop = len(found) if edge is None else _leading(found, lambda at: at > edge)
-            cursors, ended = found[max(0, stop - PAGE) : stop][::-1], stop <= PAGE
+        cursors, ended = cursors_beyond(listing.found or [], edge, PAGE, older=older)
         if cursors:
             listing.move_edge(cursors[-1], older=older)
         stored = await self._read(self.store.get_many, [uuid for _started, uuid in cursors])
@@ -609,19 +603,6 @@ class _Listing:
 
 def _cursor(call: Call) -> Cursor:
     return call.started_at, call.uuid
-
-
-def _leading(found: list[Cursor], holds: Callable[[Cursor], bool]) -> int:
-    """How many of the first cursors hold, where those that do all come first (a bisection: the list is newest first,
-    and bisect's key cannot turn a descending (started, uuid) order around)."""
-    low, high = 0, len(found)
-    while low < high:
-        middle = (low + high) // 2
-        if holds(found[middle]):
-            low = middle + 1
-        else:
-            high = middle
-    return low
 
 
 @contextmanager
