@@ -313,16 +313,18 @@ def test_a_long_history_renders_one_page_and_scrolls_through_every_call_by_mouse
     for _page in range(6):
         if app.tab.js(last) == "h0":
             break
+        was = app.tab.js(last)  # read first: a page may come before the next command
         app.tab.js("window.scrollTo(0, document.documentElement.scrollHeight)")
-        app.tab.wait(f"(was) => {last} !== was", app.tab.js(last))
+        app.tab.wait(f"(was) => {last} !== was", was)
     assert app.tab.js(last) == "h0", "the oldest call reached"
     assert app.tab.count("li.call") <= 200, "a window of the history is drawn, not all of it"
     assert app.tab.js(first) != "h259" and app.tab.text("#timeline-newer").startswith("Show newer (")
     for _page in range(6):
         if app.tab.js(first) == "h259":
             break
+        was = app.tab.js(first)
         app.tab.js("window.scrollTo(0, 0)")
-        app.tab.wait(f"(was) => {first} !== was", app.tab.js(first))
+        app.tab.wait(f"(was) => {first} !== was", was)
     assert app.tab.js(first) == "h259" and not app.tab.visible("#timeline-newer")
     # By keyboard: from the newest call to the oldest and back, each focused call on the screen.
     focused = "document.activeElement?.closest('li.call')?.dataset.uuid"
