@@ -57,6 +57,8 @@ LACKS: dict[str, dict[str, str]] = {
     },
     "webkit": {
         "screenshots": "WebKitWebDriver's Take Screenshot never returns under Xvfb here (WebKitGTK 2.50.6)",
+        "rendering steps": "MiniBrowser keeps the tab the driver opens hidden (visibilityState 'hidden'): no animation "
+                           "frame, IntersectionObserver callback or scroll event is delivered",
         "pop-up windows": "MiniBrowser under WebKitWebDriver returns null from window.open, whatever its settings",
         "pop-ups without a click": "MiniBrowser under WebKitWebDriver returns null from window.open, whatever its settings",
         "colour-scheme emulation": "WebKitWebDriver sets no prefers-color-scheme per page",

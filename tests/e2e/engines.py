@@ -1099,10 +1099,10 @@ class _SeleniumDriver(_Driver):
         self.client.switch_to.window(handle)
 
     def new_window(self) -> str:
-        # A window, not a tab: MiniBrowser opens a tab behind the one shown, and a page it holds hidden
-        # (document.visibilityState) is given no rendering steps: no animation frames, no IntersectionObserver.
-        self.client.switch_to.new_window("window")
-        self.client.set_window_size(*VIEWPORT)
+        # A tab, which MiniBrowser keeps hidden behind the one it shows (conftest.LACKS: "rendering steps"). Windows
+        # instead had WebKitWebDriver answer an empty "no such window" to the phone frame's scripts in two CI runs of
+        # two, after a ringing call.
+        self.client.switch_to.new_window("tab")
         return self.client.current_window_handle
 
     def close_window(self) -> None:
