@@ -181,3 +181,12 @@ def test_a_page_of_what_a_search_found_is_the_next_cursors_beyond_the_edge_that_
             break
         at = page[-1]
     assert walked == (found if older else found[::-1])
+
+
+def test_the_memory_stores_call_back_put_and_taken_back_and_none_for_a_caller_who_never_waited():
+    store = MemoryCallStore()
+    store.put_call_back("contact:1", "waiting")
+    store.put_call_back("contact:2", None)  # nobody waited: nothing to take back, and no error
+    assert run(store.call_backs()) == ["waiting"]
+    store.put_call_back("contact:1", None)
+    assert run(store.call_backs()) == []
