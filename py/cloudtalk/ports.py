@@ -129,6 +129,8 @@ class StoredCalls(CallStore, Protocol):
     async def settled(self) -> None: ...
     def retry(self) -> None: ...
     def after_commit(self, callback: Callable[[], None]) -> None: ...
+    def leave(self) -> None: ...  # the page is hidden, maybe kept frozen by the browser: end what waits on it
+    def back(self) -> None: ...  # the page is shown again after leave()
 
 
 @dataclass
@@ -271,3 +273,9 @@ class MemoryCallStore:
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Every write is committed as it is made."""
         callback()
+
+    def leave(self) -> None:
+        """Nothing here waits on the page."""
+
+    def back(self) -> None:
+        """Nothing was ended by leave()."""

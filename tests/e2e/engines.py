@@ -636,9 +636,13 @@ class _WebDriverScope(Scope):
         except Exception as error:
             driver.enter_frame(None)
             loads = self._loads()
-            if frame_lost_by_engine(self._tab.engine.name, error, self._still_in_page(driver, frame), loads_before, loads):
+            still_in_page = self._still_in_page(driver, frame)
+            if frame_lost_by_engine(self._tab.engine.name, error, still_in_page, loads_before, loads):
                 raise FrameLostError(f"{self._frame_css}: {type(error).__name__}, no message, the frame still in the page"
                                      f" (pages served so far: {loads})") from error
+            # why it is not counted as the engine's (the run shows it under the error)
+            error.add_note(f"{self._frame_css}: still in the page: {still_in_page}; pages served before: {loads_before},"
+                           f" after: {loads}; message: {message_of(error)!r}")
             raise
         finally:
             driver.enter_frame(None)

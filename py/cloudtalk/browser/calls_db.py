@@ -18,13 +18,14 @@ space) is kept in this page, reported, and tried again; nothing is ever deleted 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from .. import persist, search
 from ..ports import CallEntry, CallerCursor, Cursor, NoteEntry, Replay, Stored
 from ..search import Query, matches_words
-from .dom import spawn
+from .dom import PageLeft, spawn
 from .ffi import create_once_callable, create_proxy, js, jsnull, to_js
 
 NAME = "cloudtalk"
@@ -53,8 +54,7 @@ def _settles(target: Any, ok: str, failed: str, result: Callable[[], Any], other
 
     def went_wrong(_event: Any) -> None:
         if not future.done():
-            error = target.error
-            future.set_exception(OSError(f"{error.name}: {error.message}" if error else otherwise))
+            future.set_exception(_failure(target, otherwise))
 
     setattr(target, ok, create_once_callable(succeeded))
     setattr(target, failed, create_once_callable(went_wrong))
@@ -69,6 +69,18 @@ def done(request: Any) -> asyncio.Future[Any]:
 def finished(transaction: Any) -> asyncio.Future[None]:
     """A transaction: None once committed, or its error raised."""
     return _settles(transaction, "oncomplete", "onabort", lambda: None, "the transaction was aborted")
+
+
+LEFT = "cloudtalkLeft"  # set on a transaction CallsDB.leave ended: its failure is the page's leaving, not the browser's
+
+
+def _failure(target: Any, otherwise: str) -> Exception:
+    """What a failed request or transaction raises: PageLeft where CallsDB.leave ended its transaction."""
+    transaction = target if hasattr(target, "objectStoreNames") else getattr(target, "transaction", None)
+    if transaction is not None and getattr(transaction, LEFT, False):
+        return PageLeft("the page was left")
+    error = target.error
+    return OSError(f"{error.name}: {error.message}" if error else otherwise)
 
 
 def _upgrade(event: Any) -> None:
@@ -117,6 +129,11 @@ class CallsDB:
         self.call_backs_ready = False  # the call-back list is kept: it may be read as it is
         self._writes: set[asyncio.Future[Any]] = set()  # write transactions not yet committed
         self._replays: dict[str, Replay] = {}  # calls to write from their stored copy, until that write is committed
+        # Transactions the page still has to make requests in (reads, a replay's write before its commit is asked): a
+        # JS Set, each let go by its own end. What CallsDB.leave ends.
+        self._unfinished = js.Set.new()
+        self._let_go = create_proxy(lambda event: self._unfinished.delete(event.target))
+        self.left = False  # the page is in the back-forward cache (leave): its writes wait for it to be shown again
 
     durable = True
 
@@ -131,6 +148,35 @@ class CallsDB:
         words, call_backs = await asyncio.gather(done(meta.get(WORDS_DONE)), done(meta.get(CALL_BACKS_DONE)))
         store.words_ready, store.call_backs_ready = words is not None, call_backs is not None
         return store
+
+    # ------------------------------------------------------------ the page left and shown again
+
+    def _transaction(self, names: str | list[str], mode: str = "readonly") -> Any:
+        """A transaction the page will make requests in from its events: ended by leave() should the page be left
+        first."""
+        transaction = self.db.transaction(names if isinstance(names, str) else to_js(names), mode)
+        self._unfinished.add(transaction)
+        transaction.addEventListener("complete", self._let_go)
+        transaction.addEventListener("abort", self._let_go)
+        return transaction
+
+    def leave(self) -> None:
+        """The page is being hidden, maybe into the back-forward cache (`pagehide`): end every transaction it still has
+        to make requests in. A page kept in that cache runs nothing, so such a transaction would never end, and the
+        next page of the app would wait behind it for good: measured in WebKit, a write waited behind a read the left
+        page had begun. The reads fail with PageLeft; an ended write is kept in `unsaved` and made again by back().
+        What is already committed, or asked to commit, is the browser's and needs the page no more."""
+        self.left = True
+        for transaction in js.Array.from_(self._unfinished):
+            setattr(transaction, LEFT, True)
+            with contextlib.suppress(Exception):  # it ended in the meantime: nothing to end
+                transaction.abort()
+        self._unfinished.clear()
+
+    def back(self) -> None:
+        """The page is shown again (`pageshow` from the back-forward cache): the writes ended by leave() are made."""
+        self.left = False
+        self.retry()
 
     # ------------------------------------------------------------ CallStore (synchronous to the core)
 
@@ -163,13 +209,15 @@ class CallsDB:
         batch, self._batch = {**self.unsaved, **self._batch}, {}
         if not batch:
             return
-        transaction = self.db.transaction(to_js(list(WRITTEN)), "readwrite")
+        replays = {key: self._replays.pop(key) for name, key in batch if name == CALLS and key in self._replays}
+        # A replay's put is made in its read's handler: until then the page has requests to make in it (leave)
+        transaction = (self._transaction(list(WRITTEN), "readwrite") if replays
+                       else self.db.transaction(to_js(list(WRITTEN)), "readwrite"))
         stores = {name: transaction.objectStore(name) for name in WRITTEN}
-        replays: dict[str, Replay] = {}
         for (name, key), entry in batch.items():
-            if name == CALLS and key in self._replays:
-                replays[key] = self._replays.pop(key)
-            elif entry is None:
+            if name == CALLS and key in replays:
+                continue
+            if entry is None:
                 stores[name].delete(key)
             else:
                 stores[name].put(_object(entry))
@@ -208,6 +256,7 @@ class CallsDB:
             left[0] -= 1
             if not left[0]:  # the last read answered: every write of the batch is made, and committed at once (an
                 _commit(transaction)  # auto-commit waits for the page's task to end, and the next batch queues behind)
+                self._unfinished.delete(transaction)  # the browser's from here on
 
         note_read.onsuccess = create_once_callable(read)  # after the call's read: requests end in the order made
 
@@ -242,12 +291,14 @@ class CallsDB:
                        replays: dict[str, Replay]) -> None:
         try:
             await committed
-        except OSError as error:
+        except (OSError, PageLeft) as error:
             for uuid, replay in replays.items():  # written from the stored copy again, with the retry
                 self._replays.setdefault(uuid, replay)
             refused_before = len(self.unsaved)
             for key, entry in batch.items():
                 self.unsaved.setdefault(key, entry)
+            if isinstance(error, PageLeft):  # not refused: made again when the page is shown again (back)
+                return
             if len(self.unsaved) != refused_before or not refused_before:
                 self.on_problem(f"The browser refused to store {len(self.unsaved)} change(s) ({error}). They are kept in "
                                 "this page: export the history now (Export JSON) and free some space; nothing was deleted.")
@@ -263,12 +314,12 @@ class CallsDB:
 
     def retry(self) -> None:
         """Try the refused writes again (called now and then)."""
-        if self.unsaved and not self._batch:
+        if self.unsaved and not self._batch and not self.left:
             js.queueMicrotask(self._flush_proxy)
 
     async def settled(self) -> None:
         """Wait until what is queued now is committed (a restore's chunks, a migration)."""
-        transaction = self.db.transaction(to_js(list(WRITTEN)), "readonly")  # queued after every earlier write
+        transaction = self._transaction(list(WRITTEN))  # queued after every earlier write
         transaction.objectStore(CALLS).count()
         await finished(transaction)
 
@@ -276,7 +327,7 @@ class CallsDB:
 
     async def count(self, outcome: str | None = None) -> int:
         """How many calls are stored (with this outcome: "" for the live ones)."""
-        calls = self.db.transaction(CALLS, "readonly").objectStore(CALLS)
+        calls = self._transaction(CALLS).objectStore(CALLS)
         if outcome is None:
             return int(await done(calls.count()))
         return int(await done(calls.index("outcome").count(js.IDBKeyRange.only(outcome))))
@@ -292,7 +343,7 @@ class CallsDB:
 
     async def _page(self, edge: Cursor | None, limit: int, outcome: str | None, *, older: bool) -> list[Stored]:
         self._flush()
-        calls = self.db.transaction(CALLS, "readonly").objectStore(CALLS)
+        calls = self._transaction(CALLS).objectStore(CALLS)
         if outcome is None:
             # The start index orders calls that started at the same moment by uuid, as a Cursor does: the range holds
             # the edge's moment, and the walk leaves out the calls of that moment on the edge's side of it.
@@ -308,7 +359,7 @@ class CallsDB:
         return await self._with_notes(records)
 
     async def _with_notes(self, records: list[Any]) -> list[Stored]:
-        transaction = self.db.transaction(NOTES, "readonly")
+        transaction = self._transaction(NOTES)
         notes = transaction.objectStore(NOTES)
         asked = [notes.get(record.uuid) for record in records]
         await finished(transaction)  # one wait for them all (a future per request cost ~0.14 ms each: 70 ms a page of 500)
@@ -322,7 +373,7 @@ class CallsDB:
         if not self.words_ready:
             return None
         self._flush()
-        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
+        transaction = self._transaction([CALLS, NOTES])
         indexes = [transaction.objectStore(name).index(WORDS) for name in (CALLS, NOTES)]
         words = list(dict.fromkeys(query.words))
         counts = [asyncio.gather(*(done(index.count(js.IDBKeyRange.bound(low, high)))
@@ -331,14 +382,14 @@ class CallsDB:
         entries, rarest = min(tallies)
         if entries > most:  # even the rarest word begins too many: page through the calls instead
             return None
-        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
+        transaction = self._transaction([CALLS, NOTES])
         indexes = [transaction.objectStore(name).index(WORDS) for name in (CALLS, NOTES)]
         asked = [done(index.getAllKeys(js.IDBKeyRange.bound(low, high)))
                  for low, high in query.ranges(rarest) for index in indexes]
         uuids: dict[str, None] = {}
         for keys in await asyncio.gather(*asked):
             uuids.update(dict.fromkeys(str(key) for key in keys))
-        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
+        transaction = self._transaction([CALLS, NOTES])
         calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
         asked = [(calls.get(uuid), notes.get(uuid)) for uuid in uuids]
         await finished(transaction)  # one wait for them all: 760 futures took 105 ms of a 170 ms search
@@ -370,6 +421,7 @@ class CallsDB:
                     break
         transaction = self.db.transaction(META, "readwrite")
         transaction.objectStore(META).put(_object({"key": WORDS_DONE}))
+        _commit(transaction)
         await finished(transaction)
         self.words_ready = True
 
@@ -379,7 +431,7 @@ class CallsDB:
         success handler, in the same transaction (no other write can come between). No cursor is kept open across
         events: Chromium stalled such a cursor for good once the page's reads queued behind its transaction."""
         future: asyncio.Future[tuple[str | None, int]] = asyncio.get_event_loop().create_future()
-        transaction = self.db.transaction(name, "readwrite")
+        transaction = self._transaction(name, "readwrite")  # its puts are made in its read's handler
         store = transaction.objectStore(name)
         request = store.getAll(None if after is None else js.IDBKeyRange.lowerBound(after, True), chunk)
         read: list[Any] = [0, None]  # records read, the last uuid
@@ -403,8 +455,7 @@ class CallsDB:
 
         def failed(_event: Any) -> None:
             if not future.done():
-                error = transaction.error
-                future.set_exception(OSError(f"{error.name}: {error.message}" if error else "adding words failed"))
+                future.set_exception(_failure(transaction, "adding words failed"))
 
         request.onsuccess = create_once_callable(got)
         transaction.oncomplete = create_once_callable(ended)
@@ -417,7 +468,7 @@ class CallsDB:
 
         A transaction ends once a task passes with no request of it pending, and an awaited result
         arrives in a later task: so each read below is a transaction of its own."""
-        transaction = self.db.transaction(CALLS, "readonly")
+        transaction = self._transaction(CALLS)
         texts: list[str] = []
         uuids: list[str] = []
         future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
@@ -438,20 +489,20 @@ class CallsDB:
         proxy = create_proxy(step)
         request.onsuccess = proxy
         await future
-        notes = self.db.transaction(NOTES, "readonly").objectStore(NOTES)
+        notes = self._transaction(NOTES).objectStore(NOTES)
         found = await asyncio.gather(*(done(notes.get(uuid)) for uuid in uuids))
         return texts, [str(note.text) for note in found if note is not None]
 
     async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]:
         """Up to `limit` calls in uuid order after `after`, the notes of the same uuids, and the last uuid (None: no more)."""
         above = None if after is None else js.IDBKeyRange.lowerBound(after, True)
-        records = await done(self.db.transaction(CALLS, "readonly").objectStore(CALLS).getAll(above, limit))
+        records = await done(self._transaction(CALLS).objectStore(CALLS).getAll(above, limit))
         texts = [str(record.text) for record in records]
         if not texts:
             return [], [], None
         last = str(records[len(texts) - 1].uuid)
         first = str(records[0].uuid)
-        notes = await done(self.db.transaction(NOTES, "readonly").objectStore(NOTES).getAll(js.IDBKeyRange.bound(first, last)))
+        notes = await done(self._transaction(NOTES).objectStore(NOTES).getAll(js.IDBKeyRange.bound(first, last)))
         return texts, [str(note.text) for note in notes], (last if len(texts) == limit else None)
 
     async def caller_history(self, key: str, before: tuple[float, str], latest: int) -> tuple[int, list[Stored]]:
@@ -460,7 +511,7 @@ class CallsDB:
         self._flush()  # what this task wrote is read too: its transaction comes first
         started, uuid = before
         earlier = js.IDBKeyRange.bound(to_js([key]), to_js([key, started, uuid]), False, True)
-        index = self.db.transaction(CALLS, "readonly").objectStore(CALLS).index(CALLER_STARTED)
+        index = self._transaction(CALLS).objectStore(CALLS).index(CALLER_STARTED)
         count, records = await asyncio.gather(done(index.count(earlier)), self._walk(index, earlier, latest))
         return int(count), await self._with_notes(records)
 
@@ -495,8 +546,7 @@ class CallsDB:
         def failed(_event: Any) -> None:
             proxy.destroy()
             if not future.done():
-                error = request.error
-                future.set_exception(OSError(f"{error.name}: {error.message}" if error else "IndexedDB cursor failed"))
+                future.set_exception(_failure(request, "IndexedDB cursor failed"))
 
         proxy = create_proxy(step)
         request.onsuccess = proxy
@@ -510,7 +560,7 @@ class CallsDB:
         # strings), and every caller's after it.
         self._flush()  # what this task wrote is read too: its transaction comes first
         lower = to_js(list(after) if after is not None else ["", js.Infinity])
-        index = self.db.transaction(CALLS, "readonly").objectStore(CALLS).index(CALLER_STARTED)
+        index = self._transaction(CALLS).objectStore(CALLS).index(CALLER_STARTED)
         records = await done(index.getAll(js.IDBKeyRange.lowerBound(lower, True), limit))
         rows = [(str(record.caller), str(record.text)) for record in records]
         if len(rows) < limit:
@@ -520,7 +570,7 @@ class CallsDB:
 
     async def call_backs(self) -> list[str]:
         """Every kept call-back's text: one request, as long as the list (not the history)."""
-        records = await done(self.db.transaction(CALL_BACKS, "readonly").objectStore(CALL_BACKS).getAll())
+        records = await done(self._transaction(CALL_BACKS).objectStore(CALL_BACKS).getAll())
         return [str(record.text) for record in records]
 
     async def call_backs_built(self) -> None:
@@ -528,6 +578,7 @@ class CallsDB:
         self._flush()
         transaction = self.db.transaction(to_js([CALL_BACKS, META]), "readwrite")  # after the entries' transaction
         transaction.objectStore(META).put(_object({"key": CALL_BACKS_DONE}))
+        _commit(transaction)
         await finished(transaction)
         self.call_backs_ready = True
 
@@ -536,12 +587,13 @@ class CallsDB:
         again on the next load, and on every load after it until a build ends (call_backs_built)."""
         transaction = self.db.transaction(META, "readwrite")
         transaction.objectStore(META).delete(CALL_BACKS_DONE)
+        _commit(transaction)
         await finished(transaction)
         self.call_backs_ready = False
 
     async def get_many(self, uuids: list[str]) -> dict[str, tuple[str | None, str | None]]:
         """Each call's text and its note's text as stored (another tab wrote them), by uuid; None where absent."""
-        transaction = self.db.transaction(to_js([CALLS, NOTES]), "readonly")
+        transaction = self._transaction([CALLS, NOTES])
         calls, notes = transaction.objectStore(CALLS), transaction.objectStore(NOTES)
         if len(uuids) > BULK:  # two requests for the records between the least and greatest uuid, not two per uuid
             bound = js.IDBKeyRange.bound(min(uuids), max(uuids))
@@ -570,7 +622,8 @@ def _note_words(text: str) -> list[str]:
 
 
 def _commit(transaction: Any) -> None:
-    # Ask for the commit now rather than when the task ends: the writes are the browser's from here on.
+    # Ask for the commit now rather than when the task ends: the writes are the browser's from here on, even should the
+    # page be left before the task ends (a page in the back-forward cache would never end it: see CallsDB.leave).
     if hasattr(transaction, "commit"):
         transaction.commit()
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..present import day_word
 from .ffi import by_id, js, keep, show_notice, to_js
 
-__all__ = ["Later", "by_id", "clear", "download", "download_blob", "el", "every", "keep", "listen", "local_clock",
+__all__ = ["Later", "PageLeft", "by_id", "clear", "download", "download_blob", "el", "every", "keep", "listen", "local_clock",
            "local_time", "noticed", "safe_url", "show_notice", "spawn", "stamp", "utc_offset_minutes", "when"]
 
 SAFE_SCHEMES = ("http:", "https:")
@@ -37,6 +37,12 @@ def el(tag: str, text: str | None = None, *children: Any, class_: str | None = N
 
 def clear(node: Any) -> None:
     node.replaceChildren()
+
+
+class PageLeft(Exception):  # noqa: N818 - an event, not a failure: the name says what happened
+    """Work cut short because the page was left: the store ended its unfinished reads as the page went into the
+    browser's back-forward cache (CallsDB.leave). Not a failure: nothing is reported, and the page reads again if it
+    is shown once more."""
 
 
 _TASKS: set[asyncio.Future[Any]] = set()
@@ -68,7 +74,7 @@ def spawn(work: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
 
 def _ended(done: asyncio.Future[Any]) -> None:
     _TASKS.discard(done)
-    if done.cancelled() or done.exception() is None:
+    if done.cancelled() or done.exception() is None or isinstance(done.exception(), PageLeft):
         return
     error = done.exception()
     text = f"Background work failed: {type(error).__name__}: {error}"

@@ -7,6 +7,9 @@ One message type on a BroadcastChannel, `{"kind": ..., "calls": [...]}`:
 Call-back marks live in localStorage, so another tab's mark arrives as a `storage` event.
 A browser without BroadcastChannel simply does not share (each tab still reads the database at start).
 
+This page itself, left and shown again from the browser's back-forward cache, heard nothing meanwhile: as it is
+left the store ends what waits on it (CallsDB.leave), and once shown again it reads as after a restore.
+
     tabs = Tabs()
     archive = await Archive.in_browser(storage, on_problem=report, on_written=tabs.calls_written)
     ...
@@ -50,6 +53,15 @@ class Tabs:
         if self.channel is not None:
             listen(self.channel, "message", lambda event: self.heard(event.data))
         listen(js.window, "storage", self._mark)
+        listen(js.window, "pagehide", lambda _event: archive.store.leave())
+        listen(js.window, "pageshow", self._shown_again)
+
+    def _shown_again(self, event: Any) -> None:
+        if not event.persisted:  # a first load, not a page kept by the browser
+            return
+        assert self.archive is not None
+        self.archive.store.back()
+        spawn(self._reopen())
 
     def heard(self, data: Any) -> None:
         """One message from another tab; anything not of the one shape is not ours, and passed over."""

@@ -69,6 +69,7 @@ class Timeline:
         self.listing = _Listing(None, None)  # what the last redraw lists (a stale redraw's reads touch only its own)
         self.drawn: asyncio.Future[Any] = asyncio.get_event_loop().create_future()  # the last redraw's first page is shown
         self._reading = asyncio.Lock()
+        self._reads = 0  # reads asked for and not yet answered: the list is aria-busy meanwhile
         self._moving = asyncio.Lock()  # one move of the window at a time: a scroll's and the keyboard's
         self._recount = Later(lambda: spawn(self._count_all(self.listing)))
         listen(self.more, "click", lambda _e: self.show_more())
@@ -211,9 +212,16 @@ class Timeline:
     async def _read(self, read: Callable[..., Awaitable[T]], *args: Any) -> T:
         """One read of the store at a time, and none while a write is in flight: a search typed letter by letter starts
         reads for each letter, and in Chromium a write waited over a minute behind reads that kept coming."""
-        async with self._reading:
-            await self.store.quiet()  # and never while a write of this page waits to be committed
-            return await read(*args)
+        self._reads += 1
+        self.root.setAttribute("aria-busy", "true")  # the list is being read: assistive technology waits for it
+        try:
+            async with self._reading:
+                await self.store.quiet()  # and never while a write of this page waits to be committed
+                return await read(*args)
+        finally:
+            self._reads -= 1
+            if not self._reads:
+                self.root.removeAttribute("aria-busy")
 
     @staticmethod
     def _calls(stored: list[Stored]) -> list[Call]:
