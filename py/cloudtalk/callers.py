@@ -5,9 +5,8 @@ history and the call-back list are read from the store's index of each caller's 
 scans the history; the page's own index tells which callers an event touched.
 
     index = CallerIndex()
-    index.put(call)
-    history = index.history(call)  # the caller's earlier calls in memory, newest first
-    history = await stored_history(store, call)  # the same, from every stored call (the card)
+    before, now = index.put(call)  # whose call it was, and is: the callers an event touched
+    history = await stored_history(store, call)  # the caller's earlier calls, from every stored call (the card)
     entry = await stored_call_back(store, key, done_at=None)  # whether the caller waits for a call back
     assert normalized_number("0044 20 3868 0167") == normalized_number("+44 (20) 3868-0167") == "+442038680167"
 """
@@ -15,7 +14,6 @@ scans the history; the page's own index tells which callers an event touched.
 from __future__ import annotations
 
 import asyncio
-import bisect
 import contextlib
 import json
 import math
@@ -201,66 +199,49 @@ async def stored_history(store: StoredCalls, call: Call, latest: int = 5) -> His
 
 
 class CallerIndex:
-    """Each caller's calls in start order, kept up to date one call at a time."""
+    """Whose each call the page holds is: which callers an event touched (their call-backs are worked out again from
+    the store). The calls themselves, and each caller's history, are the store's (stored_history)."""
 
     def __init__(self) -> None:
-        self._order: dict[str, list[tuple[float, str]]] = {}  # key -> [(started_at, uuid)], sorted
-        self._calls: dict[str, Call] = {}  # uuid -> the call as it is now
-        self._key_of: dict[str, str] = {}  # uuid -> its key
+        self._key_of: dict[str, str] = {}  # uuid -> its caller's key
+        self._members: dict[str, set[str]] = {}  # key -> the uuids held under it
 
     def put(self, call: Call) -> tuple[str | None, str | None]:
         """Index a new or changed call. Returns (its key before, its key now)."""
-        old = self._key_of.get(call.uuid)
-        new = caller_key(call)
-        indexed = self._calls.get(call.uuid)
-        # A call moves when its key changes, or its start (the store's copy of a call replaces the page's: see log.Replay)
-        if old != new or (indexed is not None and indexed.started_at != call.started_at):
-            if old is not None and indexed is not None:
-                self._unlink(old, indexed)
-            if new is not None:
-                bisect.insort(self._order.setdefault(new, []), (call.started_at, call.uuid))
+        old, new = self._key_of.get(call.uuid), caller_key(call)
+        if old != new:
+            if old is not None:
+                self._unlink(old, call.uuid)
+            if new is not None:  # a call with no key is nobody's: not held
+                self._members.setdefault(new, set()).add(call.uuid)
                 self._key_of[call.uuid] = new
-        if new is not None:  # a call with no key is nobody's: not held
-            self._calls[call.uuid] = call
         return old, new
 
     def remove(self, uuid: str) -> str | None:
         """Forget a call (pruned or deleted). Returns the key it had."""
         key = self._key_of.get(uuid)
         if key is not None:
-            self._unlink(key, self._calls[uuid])
+            self._unlink(key, uuid)
         return key
 
     def clear(self) -> None:
-        self._order.clear()
-        self._calls.clear()
         self._key_of.clear()
+        self._members.clear()
 
-    def _unlink(self, key: str, call: Call) -> None:
-        # Every indexed call is in its key's list, at its (start, uuid): no search can miss.
-        entries = self._order[key]
-        del entries[bisect.bisect_left(entries, (call.started_at, call.uuid))]
-        if not entries:
-            del self._order[key]
-        del self._key_of[call.uuid]
-        del self._calls[call.uuid]
-
-    def calls_of(self, key: str) -> list[Call]:
-        """The caller's calls, oldest first."""
-        return [self._calls[uuid] for _, uuid in self._order.get(key, [])]
-
-    def history(self, call: Call, latest: int = 5) -> History:
-        """The calls of the same caller that started before this one."""
-        key = caller_key(call)  # the call as it is now: indexed or not yet
-        if key is None:
-            return History(0, ())
-        entries = self._order.get(key, [])
-        before = bisect.bisect_left(entries, (call.started_at, call.uuid))
-        recent = tuple(self._calls[uuid] for _, uuid in reversed(entries[max(0, before - latest) : before]))
-        return History(before, recent)
+    def _unlink(self, key: str, uuid: str) -> None:
+        members = self._members[key]
+        members.remove(uuid)
+        if not members:
+            del self._members[key]
+        del self._key_of[uuid]
 
     def keys(self) -> list[str]:
-        return list(self._order)
+        """The callers of the calls held."""
+        return list(self._members)
+
+    def __len__(self) -> int:
+        """How many calls are held under a caller."""
+        return len(self._key_of)
 
 
 DONE_PREFIX = "cloudtalk:call-back-done:"

@@ -464,34 +464,10 @@ class CallsDB:
         return future
 
     async def newest(self, limit: int) -> tuple[list[str], list[str]]:
-        """The newest `limit` calls' texts (by start time) and their notes' texts.
-
-        A transaction ends once a task passes with no request of it pending, and an awaited result
-        arrives in a later task: so each read below is a transaction of its own."""
-        transaction = self._transaction(CALLS)
-        texts: list[str] = []
-        uuids: list[str] = []
-        future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
-        request = transaction.objectStore(CALLS).index("started").openCursor(None, "prev")
-
-        def step(_event: Any) -> None:
-            cursor = request.result
-            if cursor is None or cursor is jsnull or len(texts) >= limit:  # null: past the last record
-                proxy.destroy()
-                if not future.done():
-                    future.set_result(None)
-                return
-            value = cursor.value
-            texts.append(str(value.text))
-            uuids.append(str(value.uuid))
-            cursor.continue_()  # Pyodide spells a JS name that is a Python keyword with a trailing _
-
-        proxy = create_proxy(step)
-        request.onsuccess = proxy
-        await future
-        notes = self._transaction(NOTES).objectStore(NOTES)
-        found = await asyncio.gather(*(done(notes.get(uuid)) for uuid in uuids))
-        return texts, [str(note.text) for note in found if note is not None]
+        """The newest `limit` calls' texts (by start time) and their notes' texts."""
+        records = await self._walk(self._transaction(CALLS).objectStore(CALLS).index("started"), None, limit)
+        stored = await self._with_notes(records)
+        return [text for text, _note in stored], [note for _text, note in stored if note is not None]
 
     async def page(self, after: str | None, limit: int) -> tuple[list[str], list[str], str | None]:
         """Up to `limit` calls in uuid order after `after`, the notes of the same uuids, and the last uuid (None: no more)."""
