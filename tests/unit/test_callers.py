@@ -482,3 +482,11 @@ def test_the_card_lists_the_latest_five_earlier_calls_by_default():
     assert latest is not None
     history = run(stored_history(store, latest))
     assert history.count == 7 and [c.uuid for c in history.latest] == ["c6", "c5", "c4", "c3", "c2"]
+
+
+def test_an_unreadable_stored_call_back_is_passed_over_and_the_rest_are_loaded():
+    good = callers.call_back_text(callers.CallBack(KEY, (call("m1", ["ringing", "ended"], 100),), 1))
+    store = MemoryCallStore(kept_call_backs={"number:+15550100": "{not json", KEY: good, "number:+15550199": '{"key": 1}'})
+    callbacks = CallBacks(store, MemoryStorage())
+    assert run(callbacks.load()) is True
+    assert [entry.key for entry in callbacks.newest_first()] == [KEY]

@@ -69,7 +69,7 @@ class Archive:
         self.on_more: list[Callable[[], None]] = []  # the background work ended (search's index is complete)
         self.on_problem = on_problem
         self.log.on_unreadable.append(self._kept_unreadable)
-        self.stored_total = 0  # as counted at the start and after a restore (the timeline keeps its own count)
+        self.stored_total = 0  # as counted after going live and after a restore (the timeline keeps its own count)
         self.busy = False  # an import or export is running: one at a time (exclusive)
 
     @classmethod
@@ -123,8 +123,10 @@ class Archive:
         """Move an older version's calls in, then read the newest page (again, after another tab restored a file)."""
         if self.store.durable:  # never into memory: the old copies would be removed, and the calls gone with the page
             await self.move_legacy()
-        self.stored_total = await self.store.count()
         calls, notes = await self.store.newest(FIRST_PAGE)
+        # At least these; counted after going live (_background): a count of the store grows with the history, and
+        # nothing before going live needs more than whether there is any call.
+        self.stored_total = len(calls)
         return self.log.load(calls, notes)
 
     async def reread(self, uuids: list[str]) -> dict[str, Call | None]:
@@ -181,12 +183,13 @@ class Archive:
                             f"under '{persist.BACKUP_PREFIX}'.")
 
     def start_background(self) -> None:
-        """The background work after going live: once, for a store an older version wrote, every record given the words
-        search's index reads. (The older calls themselves stay in the store: the views read them there.)"""
+        """The background work after going live: the stored calls counted, and once, for a store an older version wrote,
+        every record given the words search's index reads. (The older calls themselves stay in the store: the views
+        read them there.)"""
         spawn(self._background())
 
     async def _background(self) -> None:
-        total = self.stored_total
+        self.stored_total = total = await self.store.count()
 
         def progress(done: int) -> None:
             self.progress.show(f"Preparing search: {min(done, total):,} of {total:,} calls", min(done, total), total)
