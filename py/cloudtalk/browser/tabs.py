@@ -53,8 +53,14 @@ class Tabs:
         if self.channel is not None:
             listen(self.channel, "message", lambda event: self.heard(event.data))
         listen(js.window, "storage", self._mark)
-        listen(js.window, "pagehide", lambda _event: archive.store.leave())
+        listen(js.window, "pagehide", self._left)
         listen(js.window, "pageshow", self._shown_again)
+
+    def _left(self, event: Any) -> None:
+        # Only a page the browser keeps (`persisted`): one being destroyed has its transactions ended by the browser, and
+        # ending them here fired their events into Python as Firefox tore the page down ("NoGilError", on a reload).
+        if event.persisted and self.archive is not None:
+            self.archive.store.leave()
 
     def _shown_again(self, event: Any) -> None:
         if not event.persisted:  # a first load, not a page kept by the browser
